@@ -91,6 +91,8 @@ struct ConfigError : std::runtime_error {
 // (searched next to the scenario, then GEMINI_MODELS_DIR / the install's data dir) and the
 // built-in hardware profiles. Throws ConfigError on any problem.
 Scenario load_scenario(const std::string& path);
+// Loads and validates one models/*.yaml architecture. Throws ConfigError.
+ModelSpec load_model(const std::string& path);
 
 const char* to_string(StrategyKind kind);
 const char* to_string(FailureKind kind);

@@ -1,0 +1,17 @@
+// Runs one strategy's plan against a failure trace for the scenario's horizon, inside a
+// SimGrid actor: training advances in long interruptible stretches; checkpoints, failures and
+// recoveries are the only events.
+#pragma once
+#include <vector>
+
+#include "gemini/accounting.hpp"
+#include "gemini/failure_trace.hpp"
+#include "gemini/platform.hpp"
+#include "gemini/strategy.hpp"
+
+namespace gemini {
+
+StrategyOutcome run_strategy(const Scenario& scenario, const Platform& platform, const StrategyPlan& plan,
+                             const std::vector<FailureEvent>& trace);
+
+}  // namespace gemini

@@ -1,0 +1,30 @@
+// One trial: build the platform, profile an iteration, then run every strategy of the
+// scenario against the same failure trace. SimGrid allows one simulation per process, so a
+// process runs at most one trial (monte_carlo.hpp forks a child per trial).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "gemini/accounting.hpp"
+#include "gemini/scenario.hpp"
+
+namespace gemini {
+
+struct StrategyResult {
+  std::string name;
+  double iteration_s = 0;
+  double compute_iteration_s = 0;
+  double checkpoint_time_s = 0;
+  int64_t checkpoint_interval_iterations = 0;
+  StrategyOutcome outcome;
+};
+
+struct TrialResult {
+  int trial = 0;
+  int64_t failures_in_trace = 0;
+  std::vector<StrategyResult> strategies;
+};
+
+TrialResult run_trial(const Scenario& scenario, int trial_index);
+
+}  // namespace gemini

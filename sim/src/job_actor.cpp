@@ -1,0 +1,326 @@
+// The training job of one strategy: train, checkpoint, fail, recover, account every second.
+#include "gemini/job_actor.hpp"
+
+#include <simgrid/s4u.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "gemini/transfers.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace gemini {
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+
+struct Checkpoint {
+  bool valid = false;
+  int64_t iteration = 0;
+  double complete_s = 0;  // job-relative time it became complete
+};
+
+// The failure (or failures, when more arrive during recovery) being recovered from.
+struct Incident {
+  std::set<int> hardware;  // machines lost with their memory and disks
+  std::set<int> replaced;  // lost machines whose replacement has arrived
+  double replacement_delay_s = 0;
+};
+
+class JobRun {
+ public:
+  JobRun(const Scenario& s, const Platform& p, const StrategyPlan& plan, const std::vector<FailureEvent>& trace)
+      : s_(s), platform_(p), plan_(plan), trace_(trace), t0_(sg4::Engine::get_clock()),
+        joined_s_(s.machines, 0.0), standby_left_(s.recovery.standby_machines) {}
+
+  StrategyOutcome run() {
+    start_stretch();
+    while (!ended_) {
+      const double progress = train();
+      if (ended_) {
+        out_.final_iteration = static_cast<int64_t>(progress);
+        break;
+      }
+      recover(progress);
+    }
+    out_.final_iteration = std::max(out_.final_iteration, iteration_);
+    for (auto& u : uploads_) wait_flows(u.second, 0);  // the run is over: drop uploads in flight
+    return out_;
+  }
+
+ private:
+  double now() const { return sg4::Engine::get_clock() - t0_; }
+  double next_failure_s() const { return next_event_ < trace_.size() ? trace_[next_event_].time_s : kNever; }
+  double stop_s() const { return std::min(next_failure_s(), s_.horizon_s); }
+
+  // Spends up to `seconds` in `cause`; stops early at the next failure or at the horizon (then
+  // `ended_` is set). Returns true when the whole span was spent.
+  bool advance(double seconds, TimeCause cause) {
+    const double start = now();
+    const double target = start + seconds;
+    const double stop = std::min(target, stop_s());
+    if (stop > start) sg4::this_actor::sleep_until(t0_ + stop);
+    out_.at(cause) += std::max(0.0, stop - start);
+    return finished_span(stop, target);
+  }
+
+  // After stopping at `stop` on the way to `target`: did the span complete? Marks the horizon.
+  bool finished_span(double stop, double target) {
+    if (stop >= target) return true;
+    if (next_failure_s() > stop) ended_ = true;  // not a failure: the horizon
+    return false;
+  }
+
+  // Trains until a failure or the horizon; returns the (fractional) iteration reached.
+  double train() {
+    const double T = plan_.iteration_s;
+    const double compute_share = plan_.compute_iteration_s / T;
+    for (;;) {
+      const int64_t target = std::min(next_boundary(stalled_frequent_interval()),
+                                      next_boundary(plan_.persistent_interval_iterations));
+      const double want_s = target == kNoBoundary ? kNever : (target - iteration_) * T;
+      const double before = now();
+      const bool reached = advance_compute(want_s, compute_share);
+      if (!reached) return iteration_ + (now() - before) / T;
+      iteration_ = target;
+      if (!checkpoint_at_boundary()) return iteration_;
+    }
+  }
+
+  bool advance_compute(double seconds, double compute_share) {
+    const double before = now();
+    const bool reached = seconds == kNever ? (advance(stop_s() - now(), TimeCause::compute), false)
+                                           : advance(seconds, TimeCause::compute);
+    // Per-iteration checkpoint overhead (interleaving that did not fit) is stall, not compute.
+    const double overhead_s = (now() - before) * (1 - compute_share);
+    out_.at(TimeCause::compute) -= overhead_s;
+    out_.at(TimeCause::checkpoint_stall) += overhead_s;
+    return reached;
+  }
+
+  static constexpr int64_t kNoBoundary = std::numeric_limits<int64_t>::max();
+  int64_t next_boundary(int64_t interval) const {
+    return interval > 0 ? (iteration_ / interval + 1) * interval : kNoBoundary;
+  }
+  // Frequent checkpoints with a stall are explicit stops; stall-free ones are tracked lazily.
+  int64_t stalled_frequent_interval() const {
+    return plan_.frequent_stall_s > 0 ? plan_.frequent_interval_iterations : 0;
+  }
+
+  // At an iteration boundary: take the checkpoints due. False if a failure cut a stall.
+  bool checkpoint_at_boundary() {
+    const int64_t kf = stalled_frequent_interval();
+    if (kf > 0 && iteration_ % kf == 0) {
+      close_stretch();
+      if (!advance(plan_.frequent_stall_s, TimeCause::checkpoint_stall)) return false;
+      record_frequent(iteration_, now() + plan_.frequent_completion_s);
+      start_stretch();
+    }
+    const int64_t kp = plan_.persistent_interval_iterations;
+    if (kp > 0 && iteration_ % kp == 0) {
+      close_stretch();
+      if (!advance(plan_.persistent_stall_s, TimeCause::checkpoint_stall)) return false;
+      poll_uploads();
+      uploads_.push_back({iteration_, start_storage_writes(platform_, plan_.shard_bytes)});
+      start_stretch();
+    }
+    return true;
+  }
+
+  void record_frequent(int64_t iteration, double complete_s) {
+    if (complete_s <= now()) {
+      frequent_ = {true, iteration, complete_s};
+    } else {
+      pending_ = {true, iteration, complete_s};
+    }
+  }
+
+  // Stall-free frequent checkpoints (GEMINI): snapshot after every K-th iteration of a uniform
+  // stretch, complete `frequent_completion_s` later. Roll them forward to now.
+  void start_stretch() {
+    stretch_t_ = now();
+    stretch_it_ = iteration_;
+  }
+  void close_stretch() {
+    const double q = now();
+    if (pending_.valid && pending_.complete_s <= q) {
+      frequent_ = pending_;
+      pending_.valid = false;
+    }
+    const int64_t k = plan_.frequent_interval_iterations;
+    if (plan_.frequent_tier != FrequentTier::cpu_memory || plan_.frequent_stall_s > 0 || k <= 0) return;
+    const double T = plan_.iteration_s, d = plan_.frequent_completion_s;
+    auto snapshot_s = [&](int64_t b) { return stretch_t_ + (b - stretch_it_) * T; };
+    const auto reached = static_cast<int64_t>(std::floor(stretch_it_ + (q - stretch_t_) / T + 1e-6));
+    const int64_t last = reached / k * k;
+    const auto done_it = static_cast<int64_t>(std::floor(stretch_it_ + (q - d - stretch_t_) / T + 1e-6));
+    const int64_t complete = done_it >= 0 ? done_it / k * k : -1;
+    if (complete > stretch_it_) frequent_ = {true, complete, snapshot_s(complete) + d};
+    if (last > std::max(complete, stretch_it_)) pending_ = {true, last, snapshot_s(last) + d};
+    start_stretch();
+  }
+
+  void poll_uploads() {
+    for (auto it = uploads_.begin(); it != uploads_.end();) {
+      if (flows_done(it->second)) {
+        persistent_ = {true, std::max(persistent_.iteration, it->first), now()};
+        it = uploads_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void take_event(Incident& incident) {
+    const FailureEvent& e = trace_[next_event_++];
+    ++out_.failures;
+    if (e.kind == FailureKind::hardware) {
+      for (int m : e.machines) {
+        incident.hardware.insert(m);
+        incident.replaced.erase(m);
+      }
+      incident.replacement_delay_s = std::max(incident.replacement_delay_s, e.replacement_delay_s);
+    }
+  }
+
+  // Holder of machine m's in-memory checkpoint that survived, or -1.
+  int surviving_holder(int m, const Incident& incident) const {
+    for (int h : plan_.holders[m]) {
+      if (!incident.hardware.count(h) && joined_s_[h] <= frequent_.complete_s) return h;
+    }
+    return -1;
+  }
+
+  RecoverySource choose_source(const Incident& incident) const {
+    if (plan_.frequent_tier == FrequentTier::cpu_memory && frequent_.valid) {
+      const bool all_held = std::all_of(incident.hardware.begin(), incident.hardware.end(),
+                                        [&](int m) { return surviving_holder(m, incident) >= 0; });
+      if (all_held) return incident.hardware.empty() ? RecoverySource::local_cpu : RecoverySource::peer_cpu;
+    }
+    if (plan_.frequent_tier == FrequentTier::local_disk && frequent_.valid && incident.hardware.empty()) {
+      return RecoverySource::local_disk;
+    }
+    return persistent_.valid ? RecoverySource::persistent : RecoverySource::scratch;
+  }
+
+  bool wait_replacements(Incident& incident) {
+    std::vector<int> missing;
+    for (int m : incident.hardware) {
+      if (!incident.replaced.count(m)) missing.push_back(m);
+    }
+    const int from_pool = std::min<int>(standby_left_, static_cast<int>(missing.size()));
+    const double wait_s = from_pool < static_cast<int>(missing.size()) ? incident.replacement_delay_s : 0.0;
+    if (!advance(wait_s, TimeCause::replacement)) return false;
+    standby_left_ -= from_pool;
+    incident.replaced.insert(missing.begin(), missing.end());
+    return true;
+  }
+
+  bool retrieve(RecoverySource source, const Incident& incident) {
+    const double deadline = stop_s();
+    const double timeout = deadline - now();
+    const double before = now();
+    bool done = true;
+    if (source == RecoverySource::local_cpu || source == RecoverySource::peer_cpu) {
+      Flows flows;
+      // Survivors read their own copies over PCIe, each on its own link: one stands for all.
+      for (int m = 0; m < s_.machines; ++m) {
+        if (!incident.hardware.count(m)) {
+          flows.push_back(start_memory_restore(platform_, m, m, plan_.shard_bytes));
+          break;
+        }
+      }
+      for (int m : incident.hardware) {
+        flows.push_back(start_memory_restore(platform_, surviving_holder(m, incident), m, plan_.shard_bytes));
+      }
+      done = wait_flows(flows, timeout);
+    } else if (source == RecoverySource::local_disk) {
+      return advance(plan_.frequent_restore_local_s, TimeCause::retrieval);
+    } else if (source == RecoverySource::persistent) {
+      std::vector<int> all(s_.machines);
+      for (int m = 0; m < s_.machines; ++m) all[m] = m;
+      Flows flows = start_storage_reads(platform_, all, plan_.shard_bytes);
+      done = wait_flows(flows, timeout);
+    }
+    out_.at(TimeCause::retrieval) += now() - before;
+    return done || finished_span(deadline, kNever);
+  }
+
+  void recover(double progress) {
+    close_stretch();
+    poll_uploads();
+    for (auto& u : uploads_) wait_flows(u.second, 0);  // a failure aborts uploads in flight
+    uploads_.clear();
+
+    Incident incident;
+    take_event(incident);
+    while (next_failure_s() <= now()) take_event(incident);  // simultaneous failures
+    RecoverySource source;
+    for (;;) {
+      if (!advance(s_.recovery.detection_s, TimeCause::detection) || !wait_replacements(incident)) {
+        if (ended_) return;
+        take_event(incident);
+        continue;
+      }
+      source = choose_source(incident);
+      if (!retrieve(source, incident) || !advance(s_.recovery.warmup_s, TimeCause::warmup)) {
+        if (ended_) return;
+        take_event(incident);
+        continue;
+      }
+      break;
+    }
+    finish_recovery(progress, source, incident);
+  }
+
+  void finish_recovery(double progress, RecoverySource source, const Incident& incident) {
+    int64_t restored = 0;
+    if (source == RecoverySource::local_cpu || source == RecoverySource::peer_cpu ||
+        source == RecoverySource::local_disk) {
+      restored = frequent_.iteration;
+    } else if (source == RecoverySource::persistent) {
+      restored = persistent_.iteration;
+      frequent_.valid = false;
+    } else {
+      frequent_.valid = false;
+    }
+    if (source == RecoverySource::persistent || source == RecoverySource::scratch ||
+        (plan_.frequent_tier == FrequentTier::local_disk && !incident.hardware.empty())) {
+      frequent_.valid = false;
+    }
+    pending_.valid = false;
+    out_.lost_progress_s += std::max(0.0, progress - restored) * plan_.compute_iteration_s;
+    ++out_.recoveries[static_cast<size_t>(source)];
+    for (int m : incident.hardware) joined_s_[m] = now();  // replacements start with empty memory
+    iteration_ = restored;
+    start_stretch();
+  }
+
+  const Scenario& s_;
+  const Platform& platform_;
+  const StrategyPlan& plan_;
+  const std::vector<FailureEvent>& trace_;
+  const double t0_;
+  StrategyOutcome out_;
+  size_t next_event_ = 0;
+  int64_t iteration_ = 0;
+  double stretch_t_ = 0;
+  int64_t stretch_it_ = 0;
+  Checkpoint frequent_, pending_, persistent_;
+  std::vector<std::pair<int64_t, Flows>> uploads_;
+  std::vector<double> joined_s_;
+  int standby_left_;
+  bool ended_ = false;
+};
+
+}  // namespace
+
+StrategyOutcome run_strategy(const Scenario& scenario, const Platform& platform, const StrategyPlan& plan,
+                             const std::vector<FailureEvent>& trace) {
+  return JobRun(scenario, platform, plan, trace).run();
+}
+
+}  // namespace gemini
