@@ -203,6 +203,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"unknown_hardware.yaml", nullptr, 5, "did you mean 'p4d.24xlarge'?"},
         BadInput{"gemini_option_on_strawman.yaml", nullptr, 12,
                  "'buffer' applies only to kind gemini"},
+        BadInput{"persistent_interval_on_highfreq.yaml", nullptr, 12,
+                 "'persistent_interval' does not apply to highfreq"},
         BadInput{"bad_model_scenario.yaml", "bad_model.yaml", 4,
                  "unknown key 'hiden' at top level; did you mean 'hidden'?"},
         BadInput{"no_such_file.yaml", nullptr, 0, "cannot open file"}),

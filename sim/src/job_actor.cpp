@@ -92,8 +92,12 @@ class JobRun {
 
   bool advance_compute(double seconds, double compute_share) {
     const double before = now();
-    const bool reached = seconds == kNever ? (advance(stop_s() - now(), TimeCause::compute), false)
-                                           : advance(seconds, TimeCause::compute);
+    // With no boundary ahead (seconds == kNever) advance to "never": it stops at the next failure
+    // or at the horizon and, unlike a span of exactly stop_s() - now(), marks the horizon as the
+    // end (ended_). The old `advance(stop_s() - now())` counted that span as complete, so the
+    // run went on to recover() from a failure past the end of the trace (reading trace_ out of
+    // bounds and counting a phantom failure) whenever no checkpoint boundary was left.
+    const bool reached = advance(seconds, TimeCause::compute);
     // Per-iteration checkpoint overhead (interleaving that did not fit) is stall, not compute.
     const double overhead_s = (now() - before) * (1 - compute_share);
     out_.at(TimeCause::compute) -= overhead_s;

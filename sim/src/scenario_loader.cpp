@@ -319,7 +319,10 @@ StrategySpec strategy_defaults(StrategyKind kind) {
   StrategySpec spec;
   spec.kind = kind;
   spec.name = to_string(kind);
-  if (kind == StrategyKind::seed_disk) spec.interval_iterations = 25;  // the seed's cadence
+  if (kind == StrategyKind::seed_disk) {
+    spec.interval_iterations = 25;  // the seed's cadence
+    spec.persistent_interval_s = 0;  // the seed had no remote storage; set one to add it
+  }
   if (kind == StrategyKind::highfreq) spec.interval_iterations = 0;    // storage-bound, auto
   return spec;
 }
@@ -376,6 +379,8 @@ StrategySpec read_strategy(const YAML::Node& node, const std::string& context, c
     }
   }
   read_gemini_options(r, s.machines, &spec);
+  check(!(spec.kind == StrategyKind::highfreq && r.has("persistent_interval")), r, "persistent_interval",
+        "does not apply to highfreq, which writes to persistent storage every interval_iterations");
   r.read_quantity("persistent_interval", Quantity::duration, &spec.persistent_interval_s);
   if (r.read_int("interval_iterations", &spec.interval_iterations)) {
     const bool automatic_ok = spec.kind == StrategyKind::highfreq;

@@ -1,0 +1,67 @@
+// The microbenchmarks: host memcpy, disk write to durability and cold read, loopback TCP, GPU.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gemini/calibrate/results.hpp"
+
+namespace gemini::calibrate {
+
+// Prints "[3/12] disk-write 256 MiB: median 0.41 s (3 reps, 655 MB/s)" lines to stderr.
+class Progress {
+ public:
+  explicit Progress(int total_steps, bool quiet = false) : total_(total_steps), quiet_(quiet) {}
+  void step(const std::string& benchmark, double bytes, const Stats& stats);
+  void note(const std::string& line);  // "  disk-read-cold: ..." free text
+  int done() const { return done_; }
+  void set_total(int total_steps) { total_ = total_steps; }
+
+ private:
+  int total_;
+  int done_ = 0;
+  bool quiet_;
+};
+
+struct SweepConfig {
+  std::vector<uint64_t> sizes;  // bytes, ascending
+  int reps_max = 10;            // repetitions at small sizes (see reps_for_size)
+  int reps_min = 3;             // and at least this many at big sizes
+  int warmups = 1;              // untimed runs before each size (none from 1 GiB up)
+  double time_limit_s = 0;      // per benchmark: larger sizes are skipped past it; 0 = none
+};
+
+int warmups_for_size(uint64_t bytes, int warmups);
+
+// Time guard of a sweep, checked before size `next` (never before the third size): true (and a note in `r` and on stderr
+// naming the sizes left out) when the time spent since `t_start` plus `predicted_next_s` (the
+// last size's seconds per run, scaled to the next size, times its runs) exceeds the limit.
+bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, double predicted_next_s,
+                           BenchmarkResult& r, Progress& progress);
+// Seconds the runs of size cfg.sizes[next] should take, from the last point's per-run seconds.
+double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, double last_per_run_s);
+
+// memcpy between two pre-faulted buffers.
+BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress);
+
+// Two results: "disk-write" (open + write + fsync + close + rename + fsync(dir), in a fresh
+// temporary directory under `dir`) and "disk-read-cold" (after POSIX_FADV_DONTNEED, checked
+// with mincore). Each counts as one progress step per size.
+std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::string& dir,
+                                        bool want_write, bool want_read, Progress& progress);
+
+// One-way TCP throughput over 127.0.0.1 between two threads (send `bytes`, wait for a 1-byte ack).
+BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress);
+
+// GPU benchmarks. Without CUDA at build time, or without a usable GPU at run time, every
+// wanted benchmark comes back skipped with the reason, and machine.gpu_status says it.
+bool gpu_support_compiled();
+bool nccl_support_compiled();
+// Fills machine.gpus / cuda versions / gpu_status, runs the wanted GPU benchmarks
+// (names from gpu_benchmark_names()).
+std::vector<BenchmarkResult> bench_gpu(const SweepConfig& cfg, const std::vector<std::string>& wanted,
+                                       MachineInfo& machine, Progress& progress);
+const std::vector<std::string>& gpu_benchmark_names();
+const std::vector<std::string>& cpu_benchmark_names();
+
+}  // namespace gemini::calibrate

@@ -1,0 +1,398 @@
+// CPU microbenchmarks: host memcpy, disk write to durability + cold read, loopback TCP.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "buffer.hpp"
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/sizes.hpp"
+
+namespace gemini::calibrate {
+
+namespace {
+using detail::make_prefaulted;
+
+[[noreturn]] void throw_errno(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+// Predicted seconds of the next size from the last point (0 before the first).
+double predicted(const SweepConfig& cfg, size_t next, const BenchmarkResult& r) {
+  if (r.points.empty()) return 0;
+  return predict_next_s(cfg, next, r.points.back().bytes, r.points.back().stats.median_s);
+}
+
+// ---- disk ----------------------------------------------------------------------------------
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& parent) {
+    std::string tmpl = parent + "/gemini-calib-XXXXXX";
+    if (!mkdtemp(tmpl.data())) throw_errno("mkdtemp in " + parent);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string filesystem_name(const std::string& dir, bool& is_tmpfs) {
+  struct statfs sf;
+  is_tmpfs = false;
+  if (statfs(dir.c_str(), &sf) != 0) return "unknown";
+  switch (static_cast<unsigned long>(sf.f_type)) {
+    case TMPFS_MAGIC: is_tmpfs = true; return "tmpfs";
+    case EXT4_SUPER_MAGIC: return "ext2/3/4";
+    case XFS_SUPER_MAGIC: return "xfs";
+    case BTRFS_SUPER_MAGIC: return "btrfs";
+    case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
+    case NFS_SUPER_MAGIC: return "nfs";
+    case 0x65735546: return "fuse";
+    default: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(sf.f_type));
+      return buf;
+    }
+  }
+}
+
+void write_all(int fd, const char* p, uint64_t n, const std::string& what) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, std::min<uint64_t>(n, 1ull << 30));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("write " + what);
+    }
+    p += w;
+    n -= static_cast<uint64_t>(w);
+  }
+}
+
+void fsync_dir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) throw_errno("open " + dir);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw_errno("fsync " + dir);
+}
+
+// open + write + fsync + close + rename + fsync(dir): the time until the file is durable
+// under its final name.
+double write_durable(const std::string& dir, const char* src, uint64_t bytes) {
+  const std::string tmp = dir + "/ckpt.tmp", final_path = dir + "/ckpt.bin";
+  ::unlink(final_path.c_str());
+  const double t0 = now_s();
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw_errno("open " + tmp);
+  write_all(fd, src, bytes, tmp);
+  if (::fsync(fd) != 0) throw_errno("fsync " + tmp);
+  if (::close(fd) != 0) throw_errno("close " + tmp);
+  if (::rename(tmp.c_str(), final_path.c_str()) != 0) throw_errno("rename " + tmp);
+  fsync_dir(dir);
+  return now_s() - t0;
+}
+
+// Fraction of the file's pages in the page cache (mincore over a mapping never touched).
+double resident_fraction(int fd, uint64_t bytes) {
+  if (bytes == 0) return 0;
+  void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+  if (map == MAP_FAILED) return -1;
+  const long page = sysconf(_SC_PAGESIZE);
+  std::vector<unsigned char> vec((bytes + static_cast<uint64_t>(page) - 1) / static_cast<uint64_t>(page));
+  double frac = -1;
+  if (::mincore(map, bytes, vec.data()) == 0) {
+    size_t resident = 0;
+    for (unsigned char v : vec) resident += v & 1;
+    frac = static_cast<double>(resident) / static_cast<double>(vec.size());
+  }
+  ::munmap(map, bytes);
+  return frac;
+}
+
+// Drops the (clean, fsynced) file from the page cache; returns the fraction still resident,
+// or -1 when it could not be checked.
+double drop_from_cache(const std::string& path, uint64_t bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw_errno("open " + path);
+  ::fdatasync(fd);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  double frac = resident_fraction(fd, bytes);
+  if (frac > 0) {  // pages still under writeback: try once more
+    ::fdatasync(fd);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    frac = resident_fraction(fd, bytes);
+  }
+  ::close(fd);
+  return frac;
+}
+
+// open + read everything into `dst` + close.
+double read_file(const std::string& path, char* dst, uint64_t bytes) {
+  const double t0 = now_s();
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw_errno("open " + path);
+  uint64_t got = 0;
+  while (got < bytes) {
+    const ssize_t r = ::read(fd, dst + got, std::min<uint64_t>(bytes - got, 1ull << 30));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("read " + path);
+    }
+    if (r == 0) throw std::runtime_error("short read of " + path);
+    got += static_cast<uint64_t>(r);
+  }
+  ::close(fd);
+  detail::clobber_memory();
+  return now_s() - t0;
+}
+
+// ---- TCP -----------------------------------------------------------------------------------
+
+bool recv_all(int fd, char* p, uint64_t n) {
+  while (n > 0) {
+    const ssize_t r = ::recv(fd, p, std::min<uint64_t>(n, 1ull << 30), 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<uint64_t>(r);
+  }
+  return true;
+}
+
+bool send_all(int fd, const char* p, uint64_t n) {
+  while (n > 0) {
+    const ssize_t w = ::send(fd, p, std::min<uint64_t>(n, 1ull << 30), MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<uint64_t>(w);
+  }
+  return true;
+}
+
+void set_nodelay(int fd) {
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+}  // namespace
+
+BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress) {
+  BenchmarkResult r;
+  r.name = "host-memcpy";
+  r.description = "std::memcpy between two page-aligned, pre-faulted host buffers (one thread), "
+                  "CPU caches flushed before each copy";
+  const uint64_t max = cfg.sizes.back();
+  auto src = make_prefaulted(max, 1), dst = make_prefaulted(max, 2);
+  // A checkpoint copy reads memory the CPU has not just touched: evict the buffers from the
+  // caches before every copy by writing a scratch area of 4x the last-level cache (untimed).
+  long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  if (llc <= 0) llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  const uint64_t scratch_bytes = std::clamp<uint64_t>(llc > 0 ? 4ull * static_cast<uint64_t>(llc) : 0,
+                                                      64ull << 20, 512ull << 20);
+  auto scratch = make_prefaulted(scratch_bytes, 8);
+  r.extra["cache_flush_bytes"] = scratch_bytes;
+  r.extra["last_level_cache_bytes"] = llc;
+  char fill = 0;
+  const double t_start = now_s();
+  for (size_t i = 0; i < cfg.sizes.size(); ++i) {
+    if (sweep_over_time_limit(cfg, t_start, i, predicted(cfg, i, r), r, progress)) break;
+    const uint64_t n = cfg.sizes[i];
+    const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
+      std::memset(scratch.get(), ++fill, scratch_bytes);
+      detail::clobber_memory();
+      const double t0 = now_s();
+      std::memcpy(dst.get(), src.get(), n);
+      detail::clobber_memory();
+      return now_s() - t0;
+    });
+    r.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
+    progress.step(r.name, static_cast<double>(n), s);
+  }
+  fit_medians(r);
+  return r;
+}
+
+std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::string& dir,
+                                        bool want_write, bool want_read, Progress& progress) {
+  BenchmarkResult w, rd;
+  w.name = "disk-write";
+  w.description = "write a file to durability: open, write, fsync, close, rename, fsync(dir), "
+                  "in a fresh temporary directory";
+  rd.name = "disk-read-cold";
+  rd.description = "read the file back after fsync + posix_fadvise(DONTNEED): open, read, close";
+  TempDir tmp(dir);
+  bool is_tmpfs = false;
+  const std::string fs = filesystem_name(tmp.path(), is_tmpfs);
+  for (auto* b : {&w, &rd}) {
+    b->extra["directory"] = tmp.path();
+    b->extra["filesystem"] = fs;
+  }
+  const uint64_t max = cfg.sizes.back();
+  auto src = make_prefaulted(max, 3);
+  auto dst = want_read ? make_prefaulted(max, 4) : detail::HostBuffer();
+  bool all_cold = !is_tmpfs;
+  double worst_resident = 0;
+  const double t_start = now_s();
+  for (size_t i = 0; i < cfg.sizes.size(); ++i) {
+    double per_run = 0, last_bytes = 0;
+    if (!w.points.empty()) { per_run += w.points.back().stats.median_s; last_bytes = w.points.back().bytes; }
+    if (!rd.points.empty()) { per_run += rd.points.back().stats.median_s; last_bytes = rd.points.back().bytes; }
+    if (sweep_over_time_limit(cfg, t_start, i, predict_next_s(cfg, i, last_bytes, per_run), want_write ? w : rd,
+                              progress)) {
+      if (want_write && want_read) rd.notes.push_back(w.notes.back());
+      break;
+    }
+    const uint64_t n = cfg.sizes[i];
+    const int warm = warmups_for_size(n, cfg.warmups), reps = reps_for_size(n, cfg.reps_max, cfg.reps_min);
+    std::vector<double> tw, tr, resident;
+    for (int k = 0; k < warm + reps; ++k) {
+      const double t_write = write_durable(tmp.path(), src.get(), n);
+      if (!want_read) {
+        if (k >= warm) tw.push_back(t_write);
+        continue;
+      }
+      const std::string path = tmp.path() + "/ckpt.bin";
+      const double frac = drop_from_cache(path, n);
+      const double t_read = read_file(path, dst.get(), n);
+      if (k < warm) continue;
+      tw.push_back(t_write);
+      tr.push_back(t_read);
+      resident.push_back(frac);
+      if (frac < 0 || frac > 0.01) all_cold = false;
+      worst_resident = std::max(worst_resident, frac);
+    }
+    if (want_write) {
+      const Stats s = summarize(tw);
+      w.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
+      progress.step(w.name, static_cast<double>(n), s);
+    }
+    if (want_read) {
+      const Stats s = summarize(tr);
+      nlohmann::json extra = {{"resident_fraction_before_read_max",
+                               *std::max_element(resident.begin(), resident.end())}};
+      rd.points.push_back({static_cast<double>(n), s, std::nullopt, extra});
+      progress.step(rd.name, static_cast<double>(n), s);
+    }
+  }
+  std::vector<BenchmarkResult> out;
+  if (want_write) {
+    fit_medians(w);
+    out.push_back(std::move(w));
+  }
+  if (want_read) {
+    rd.extra["cold_read_assured"] = all_cold;
+    rd.extra["resident_fraction_before_read_max"] = worst_resident;
+    rd.extra["method"] = "fsync, then posix_fadvise(POSIX_FADV_DONTNEED) on the whole file, then "
+                         "mincore() on an untouched mapping to count pages still cached";
+    if (is_tmpfs)
+      rd.notes.push_back("the directory is on tmpfs: the page cache is the storage, reads are warm");
+    else if (!all_cold)
+      rd.notes.push_back("some pages stayed in the page cache after POSIX_FADV_DONTNEED (max " +
+                         std::to_string(worst_resident) + " of the file): reads were partly warm");
+    else
+      rd.notes.push_back("cold in this kernel's page cache; a hypervisor or device cache below "
+                         "it may still serve the data faster than the medium");
+    if (!all_cold) progress.note("  disk-read-cold: WARNING: cold read NOT assured (" + rd.notes.back() + ")");
+    fit_medians(rd);
+    out.push_back(std::move(rd));
+  }
+  return out;
+}
+
+BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress) {
+  BenchmarkResult r;
+  r.name = "tcp-loopback";
+  r.description = "one-way TCP transfer over 127.0.0.1 between two threads: send an 8-byte "
+                  "header and the payload, wait for a 1-byte acknowledgement";
+  const uint64_t max = cfg.sizes.back();
+  auto sendbuf = make_prefaulted(max, 5), recvbuf = make_prefaulted(max, 6);
+
+  const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (lfd < 0) throw_errno("socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(lfd, 1) != 0 ||
+      ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    const int e = errno;
+    ::close(lfd);
+    errno = e;
+    throw_errno("listen on 127.0.0.1");
+  }
+  std::atomic<bool> receiver_failed{false};
+  std::thread receiver([&] {
+    const int fd = ::accept(lfd, nullptr, nullptr);
+    if (fd < 0) { receiver_failed = true; return; }
+    set_nodelay(fd);
+    for (;;) {
+      uint64_t n = 0;
+      if (!recv_all(fd, reinterpret_cast<char*>(&n), sizeof n)) { receiver_failed = true; break; }
+      if (n == 0 || n > max) break;
+      if (!recv_all(fd, recvbuf.get(), n) || !send_all(fd, "k", 1)) { receiver_failed = true; break; }
+    }
+    ::close(fd);
+  });
+  const int cfd = ::socket(AF_INET, SOCK_STREAM, 0);
+  auto finish = [&] {
+    if (cfd >= 0) {
+      const uint64_t zero = 0;
+      send_all(cfd, reinterpret_cast<const char*>(&zero), sizeof zero);
+      ::shutdown(cfd, SHUT_RDWR);
+      ::close(cfd);
+    }
+    ::shutdown(lfd, SHUT_RDWR);  // wakes an accept() that never got its connection
+    receiver.join();
+    ::close(lfd);
+  };
+  try {
+    if (cfd < 0) throw_errno("socket");
+    if (::connect(cfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw_errno("connect 127.0.0.1");
+    set_nodelay(cfd);
+    const double t_start = now_s();
+    for (size_t i = 0; i < cfg.sizes.size(); ++i) {
+      if (sweep_over_time_limit(cfg, t_start, i, predicted(cfg, i, r), r, progress)) break;
+      const uint64_t n = cfg.sizes[i];
+      const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
+        char ack = 0;
+        const double t0 = now_s();
+        if (!send_all(cfd, reinterpret_cast<const char*>(&n), sizeof n) || !send_all(cfd, sendbuf.get(), n) ||
+            !recv_all(cfd, &ack, 1) || receiver_failed)
+          throw std::runtime_error("loopback TCP transfer failed");
+        return now_s() - t0;
+      });
+      r.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
+      progress.step(r.name, static_cast<double>(n), s);
+    }
+  } catch (...) {
+    finish();
+    throw;
+  }
+  finish();
+  r.notes.push_back("loopback measures the kernel's TCP stack and memory copies, not a NIC");
+  fit_medians(r);
+  return r;
+}
+
+}  // namespace gemini::calibrate

@@ -1,0 +1,199 @@
+// gemini-calibrate: runs the microbenchmarks, fits cost = alpha + bytes/beta, writes JSON + YAML.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/profile.hpp"
+#include "gemini/calibrate/sizes.hpp"
+
+#ifndef GEMINI_VERSION
+#define GEMINI_VERSION "unknown"
+#endif
+
+using namespace gemini::calibrate;
+
+namespace {
+
+// Expands names and groups ("all", "cpu", "gpu", "disk", "memcpy", "tcp", "nccl") in list order.
+std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& n) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  for (const auto& raw : items) {
+    const std::string& i = raw;
+    if (i == "all" || i == "cpu") for (const auto& n : cpu_benchmark_names()) add(n);
+    if (i == "all" || i == "gpu") for (const auto& n : gpu_benchmark_names()) add(n);
+    if (i == "all" || i == "cpu" || i == "gpu") continue;
+    if (i == "disk") { add("disk-write"); add("disk-read-cold"); continue; }
+    if (i == "memcpy") { add("host-memcpy"); continue; }
+    if (i == "tcp") { add("tcp-loopback"); continue; }
+    if (i == "nccl") { add("nccl-allreduce"); continue; }
+    const auto& c = cpu_benchmark_names();
+    const auto& g = gpu_benchmark_names();
+    if (std::find(c.begin(), c.end(), i) == c.end() && std::find(g.begin(), g.end(), i) == g.end())
+      throw std::invalid_argument("unknown benchmark '" + i + "'");
+    add(i);
+  }
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::trunc);
+  f << text;
+  f.close();
+  if (!f) {
+    std::fprintf(stderr, "gemini-calibrate: cannot write %s\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gemini-calibrate: microbenchmarks and cost-model fits for a gemini-sim hardware profile"};
+  bool quick = false, quiet = false;
+  std::string out_json = "calibration.json", out_profile = "calibration-profile.yaml", profile_name;
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+  std::string max_bytes_s = "1GiB", min_bytes_s = "1MiB", gpu_max_bytes_s = "4GiB";
+  int reps = 10, reps_min = 3, warmups = 1;
+  unsigned factor = 4;
+  double time_limit_s = 0;
+  std::vector<std::string> benchmarks_arg = {"all"};
+
+  app.add_flag("--quick", quick, "Small sweep: --max-bytes 64MiB, --gpu-max-bytes 256MiB, --reps 5 "
+                                 "(explicit options win)");
+  app.add_option("--out-json", out_json, "Raw results (every size, every fit) as JSON; '' to skip");
+  app.add_option("--out-profile", out_profile, "Fitted hardware profile as YAML; '' to skip");
+  app.add_option("--profile-name", profile_name, "Profile name (default cpu-<cpu model> or gpu-<gpu model>)");
+  app.add_option("--dir", dir, "Directory for the disk benchmarks (a temporary directory is made inside)");
+  auto* max_opt = app.add_option("--max-bytes", max_bytes_s, "Largest CPU size, e.g. 64MB, 1GiB (default 1GiB)");
+  app.add_option("--min-bytes", min_bytes_s, "Smallest size (default 1MiB)");
+  auto* gmax_opt = app.add_option("--gpu-max-bytes", gpu_max_bytes_s, "Largest GPU copy size (default 4GiB)");
+  app.add_option("--size-factor", factor, "Ratio between successive sizes (default 4)")->check(CLI::Range(2u, 1024u));
+  auto* reps_opt = app.add_option("--reps", reps, "Repetitions per size up to 64 MiB; fewer above (min 3)")
+                       ->check(CLI::Range(1, 100000));
+  app.add_option("--min-reps", reps_min, "Repetitions at the biggest sizes, at least (default 3)")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--warmups", warmups, "Untimed runs before each size (none from 1 GiB up)")->check(CLI::Range(0, 1000));
+  app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
+  app.add_option("--benchmarks", benchmarks_arg,
+                 "Comma-separated names or groups: all, cpu, gpu, disk, memcpy, tcp, nccl, host-memcpy, "
+                 "disk-write, disk-read-cold, tcp-loopback, gpu-h2d-pinned, gpu-d2h-pinned, "
+                 "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
+      ->delimiter(',');
+  app.add_flag("--quiet", quiet, "No progress lines");
+  CLI11_PARSE(app, argc, argv);
+
+  SweepConfig cpu, gpu;
+  std::vector<std::string> wanted;
+  try {
+    if (quick) {
+      if (max_opt->count() == 0) max_bytes_s = "64MiB";
+      if (gmax_opt->count() == 0) gpu_max_bytes_s = "256MiB";
+      if (reps_opt->count() == 0) reps = 5;
+    }
+    const uint64_t min_b = parse_bytes(min_bytes_s);
+    cpu.sizes = size_sweep(min_b, std::max(min_b, parse_bytes(max_bytes_s)), factor);
+    gpu.sizes = size_sweep(min_b, std::max(min_b, parse_bytes(gpu_max_bytes_s)), factor);
+    wanted = expand_benchmarks(benchmarks_arg);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gemini-calibrate: %s\n", e.what());
+    return 2;
+  }
+  for (auto* c : {&cpu, &gpu}) {
+    c->reps_max = reps;
+    c->reps_min = reps_min;
+    c->warmups = warmups;
+    c->time_limit_s = time_limit_s;
+  }
+
+  CalibrationRun run;
+  run.tool_version = GEMINI_VERSION;
+  run.date_utc = utc_now_iso8601();
+  run.command_line = shell_join(argc, argv);
+  run.machine = describe_host();
+  run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
+                {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
+                {"disk_dir", dir}, {"benchmarks", wanted}, {"quick", quick},
+                {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
+
+  std::vector<std::string> gpu_wanted;
+  for (const auto& n : gpu_benchmark_names())
+    if (has(wanted, n)) gpu_wanted.push_back(n);
+  int cpu_steps = 0, gpu_steps = 0;
+  for (const auto& n : cpu_benchmark_names())
+    if (has(wanted, n)) cpu_steps += static_cast<int>(cpu.sizes.size());
+  for (const auto& n : gpu_wanted)
+    gpu_steps += n == "nccl-allreduce" ? 0 : static_cast<int>(gpu.sizes.size());
+  Progress progress(cpu_steps + gpu_steps, quiet);
+
+  bool ok = true;
+  auto save = [&] {
+    if (!out_json.empty()) ok = write_file(out_json, to_json(run).dump(2) + "\n") && ok;
+    if (!out_profile.empty()) ok = write_file(out_profile, to_profile_yaml(run, profile_name)) && ok;
+  };
+  auto record_error = [&](const std::string& name, const std::exception& e) {
+    std::fprintf(stderr, "gemini-calibrate: %s failed: %s\n", name.c_str(), e.what());
+    BenchmarkResult r = BenchmarkResult::skipped(name, "", e.what());
+    r.status = "error";
+    run.benchmarks.push_back(r);
+  };
+
+  progress.note("gemini-calibrate " + run.tool_version + " on " + run.machine.hostname + " (" +
+                run.machine.cpu_model + ", " + std::to_string(run.machine.logical_cpus) + " CPUs)");
+  if (!gpu_wanted.empty()) {
+    try {
+      for (auto& r : bench_gpu(gpu, gpu_wanted, run.machine, progress)) run.benchmarks.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      record_error("gpu", e);
+    }
+    progress.set_total(progress.done() + cpu_steps);
+    save();
+  }
+  if (has(wanted, "host-memcpy")) {
+    try { run.benchmarks.push_back(bench_host_memcpy(cpu, progress)); } catch (const std::exception& e) { record_error("host-memcpy", e); }
+    save();
+  }
+  if (has(wanted, "tcp-loopback")) {
+    try { run.benchmarks.push_back(bench_tcp_loopback(cpu, progress)); } catch (const std::exception& e) { record_error("tcp-loopback", e); }
+    save();
+  }
+  const bool dw = has(wanted, "disk-write"), dr = has(wanted, "disk-read-cold");
+  if (dw || dr) {
+    try {
+      for (auto& r : bench_disk(cpu, dir, dw, dr, progress)) run.benchmarks.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      record_error(dw ? "disk-write" : "disk-read-cold", e);
+    }
+  }
+  save();
+
+  int errors = 0;
+  for (const auto& b : run.benchmarks) {
+    if (b.status == "error") ++errors;
+    if (quiet) continue;
+    if (b.fit)
+      std::fprintf(stderr, "  %-18s alpha %.3g s, beta %.4g GB/s, R^2 %.5f%s\n", b.name.c_str(), b.fit->alpha_s,
+                   b.fit->beta_bytes_per_s / 1e9, b.fit->r_squared, b.fit->alpha_clamped ? " (alpha clamped to 0)" : "");
+    else
+      std::fprintf(stderr, "  %-18s %s\n", b.name.c_str(),
+                   !b.message.empty() ? b.message.c_str() : (b.status + ": " + b.fit_error).c_str());
+  }
+  if (!quiet) {
+    if (!out_json.empty()) std::fprintf(stderr, "wrote %s\n", out_json.c_str());
+    if (!out_profile.empty()) std::fprintf(stderr, "wrote %s\n", out_profile.c_str());
+  }
+  return ok && errors == 0 ? 0 : 1;
+}

@@ -1,0 +1,176 @@
+// YAML hardware profile writer: a flat document emitted by hand (no yaml-cpp dependency).
+#include "gemini/calibrate/profile.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <utility>
+
+namespace gemini::calibrate {
+
+namespace {
+std::string num(double v) {
+  if (std::isnan(v)) return ".nan";
+  if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";
+  char buf[40];
+  if (v == std::floor(v) && std::fabs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+std::string fit_flow(const LinearCostFit& f) {
+  return "{alpha_s: " + num(f.alpha_s) + ", beta_bytes_per_s: " + num(f.beta_bytes_per_s) +
+         ", r_squared: " + num(f.r_squared) +
+         ", max_relative_residual: " + num(f.max_relative_residual) +
+         ", points: " + std::to_string(f.points) + ", weighting: " + to_string(f.weighting) +
+         ", alpha_clamped: " + (f.alpha_clamped ? "true" : "false") + "}";
+}
+
+std::string stats_flow(double bytes, const Stats& s) {
+  return "{bytes: " + num(bytes) + ", median_s: " + num(s.median_s) + ", p10_s: " + num(s.p10_s) +
+         ", p90_s: " + num(s.p90_s) + ", count: " + std::to_string(s.count) + "}";
+}
+
+// Benchmarks whose fit sets a field of the simulator's HardwareProfile (or a calibrated extra).
+const std::pair<const char*, const char*> kHardwareFields[] = {
+    {"gpu-d2h-pinned", "gpu_to_cpu"},
+    {"gpu-h2d-pinned", "cpu_to_gpu"},
+    {"gpu-d2h-pageable", "gpu_to_cpu_pageable"},
+    {"gpu-h2d-pageable", "cpu_to_gpu_pageable"},
+    {"gpu-d2d", "gpu_memory_copy"},
+    {"disk-write", "local_disk_write"},
+    {"disk-read-cold", "local_disk_read"},
+    {"host-memcpy", "host_memcpy"},
+    {"tcp-loopback", "loopback_tcp"},
+};
+}  // namespace
+
+std::string slugify(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) out += static_cast<char>(std::tolower(u));
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "unknown" : out;
+}
+
+std::string yaml_quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", u);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string default_profile_name(const MachineInfo& machine) {
+  if (!machine.gpus.empty()) return "gpu-" + slugify(machine.gpus.front().name);
+  return "cpu-" + slugify(machine.cpu_model);
+}
+
+std::string to_profile_yaml(const CalibrationRun& run, const std::string& profile_name) {
+  const MachineInfo& m = run.machine;
+  const std::string name = profile_name.empty() ? default_profile_name(m) : profile_name;
+  std::ostringstream y;
+  y << "# Hardware profile for gemini-sim, written by gemini-calibrate " << run.tool_version << ".\n"
+    << "# Transfer costs follow GEMINI's f(s) = alpha + s / B: alpha_s in seconds, bandwidths in\n"
+    << "# bytes per second, fitted to the median time of each size (see docs/CALIBRATION.md).\n"
+    << "profile_format: 1\n"
+    << "name: " << yaml_quote(name) << "\n"
+    << "source: " << yaml_quote("calibrated: gemini-calibrate " + run.tool_version + " on " +
+                                m.hostname + ", " + run.date_utc) << "\n"
+    << "tool: \"gemini-calibrate\"\n"
+    << "tool_version: " << yaml_quote(run.tool_version) << "\n"
+    << "date_utc: " << yaml_quote(run.date_utc) << "\n"
+    << "command: " << yaml_quote(run.command_line) << "\n";
+
+  y << "machine:\n"
+    << "  hostname: " << yaml_quote(m.hostname) << "\n"
+    << "  cpu_model: " << yaml_quote(m.cpu_model) << "\n"
+    << "  logical_cpus: " << m.logical_cpus << "\n"
+    << "  memory_bytes: " << num(m.memory_bytes) << "\n"
+    << "  kernel: " << yaml_quote(m.kernel) << "\n"
+    << "  gpu_status: " << yaml_quote(m.gpu_status) << "\n"
+    << "  cuda_driver_version: " << yaml_quote(m.cuda_driver_version) << "\n"
+    << "  cuda_runtime_version: " << yaml_quote(m.cuda_runtime_version) << "\n"
+    << "  nccl_version: " << yaml_quote(m.nccl_version) << "\n";
+  if (m.gpus.empty()) {
+    y << "  gpus: []\n";
+  } else {
+    y << "  gpus:\n";
+    for (const auto& g : m.gpus)
+      y << "    - {index: " << g.index << ", name: " << yaml_quote(g.name)
+        << ", memory_bytes: " << num(g.memory_bytes)
+        << ", compute_capability: " << yaml_quote(g.compute_capability)
+        << ", multiprocessors: " << g.multiprocessors << ", pci_bus_id: " << yaml_quote(g.pci_bus_id)
+        << ", pcie_link: " << yaml_quote(g.pcie_link) << "}\n";
+  }
+
+  y << "# Fields of the simulator's HardwareProfile that this run measured (one GPU measured\n"
+    << "# alone: a per-machine gpu_to_cpu with several GPUs copying at once may be lower).\n"
+    << "hardware:\n"
+    << "  cpu_memory_bytes: " << num(m.memory_bytes) << "\n";
+  if (!m.gpus.empty()) {
+    y << "  gpu_model: " << yaml_quote(m.gpus.front().name) << "\n"
+      << "  gpus_per_machine: " << m.gpus.size() << "\n"
+      << "  gpu_memory_bytes: " << num(m.gpus.front().memory_bytes) << "\n";
+  }
+  for (const auto& [bench, field] : kHardwareFields) {
+    const BenchmarkResult* b = run.find(bench);
+    if (!b || !b->fit) continue;
+    y << "  " << field << ": {alpha_s: " << num(b->fit->alpha_s)
+      << ", bandwidth_bytes_per_s: " << num(b->fit->beta_bytes_per_s) << "}  # " << bench;
+    if (b->extra.contains("cold_read_assured") && !b->extra["cold_read_assured"].get<bool>())
+      y << "; WARNING: cold read not assured, may include page-cache hits";
+    y << "\n";
+  }
+
+  y << "benchmarks:\n";
+  for (const auto& b : run.benchmarks) {
+    y << "  " << b.name << ":\n"
+      << "    status: " << b.status << "\n"
+      << "    description: " << yaml_quote(b.description) << "\n";
+    if (!b.message.empty()) y << "    message: " << yaml_quote(b.message) << "\n";
+    if (b.status != "ok") continue;
+    y << "    timer: " << yaml_quote(b.timer) << "\n";
+    if (b.fit) y << "    fit: " << fit_flow(*b.fit) << "\n";
+    if (b.fit_wall) y << "    fit_wall: " << fit_flow(*b.fit_wall) << "\n";
+    if (!b.fit_error.empty()) y << "    fit_error: " << yaml_quote(b.fit_error) << "\n";
+    if (!b.notes.empty()) {
+      y << "    notes:\n";
+      for (const auto& n : b.notes) y << "      - " << yaml_quote(n) << "\n";
+    }
+    // JSON is valid YAML flow syntax.
+    if (!b.extra.empty()) y << "    extra: " << b.extra.dump() << "\n";
+    y << "    medians:\n";
+    for (const auto& p : b.points) y << "      - " << stats_flow(p.bytes, p.stats) << "\n";
+    bool any_wall = false;
+    for (const auto& p : b.points) any_wall = any_wall || p.wall.has_value();
+    if (any_wall) {
+      y << "    medians_wall:\n";
+      for (const auto& p : b.points)
+        if (p.wall) y << "      - " << stats_flow(p.bytes, *p.wall) << "\n";
+    }
+    if (b.points.empty()) y << "      []\n";
+  }
+  return y.str();
+}
+
+}  // namespace gemini::calibrate

@@ -1,0 +1,64 @@
+// Progress lines on stderr and the benchmark name lists.
+#include <cstdio>
+
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/sizes.hpp"
+
+namespace gemini::calibrate {
+
+void Progress::step(const std::string& benchmark, double bytes, const Stats& stats) {
+  ++done_;
+  if (quiet_) return;
+  const double mbps = stats.median_s > 0 ? bytes / stats.median_s / 1e6 : 0;
+  std::fprintf(stderr, "[%d/%d] %s %s: median %.4g s (p10 %.4g, p90 %.4g, %d reps, %.0f MB/s)\n",
+               done_, total_, benchmark.c_str(), format_bytes(bytes).c_str(), stats.median_s,
+               stats.p10_s, stats.p90_s, stats.count, mbps);
+  std::fflush(stderr);
+}
+
+void Progress::note(const std::string& line) {
+  if (quiet_) return;
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+int warmups_for_size(uint64_t bytes, int warmups) { return bytes >= (1ull << 30) ? 0 : warmups; }
+
+double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, double last_per_run_s) {
+  if (next >= cfg.sizes.size() || last_bytes <= 0) return 0;
+  const uint64_t n = cfg.sizes[next];
+  const int runs = warmups_for_size(n, cfg.warmups) + reps_for_size(n, cfg.reps_max, cfg.reps_min);
+  return last_per_run_s * static_cast<double>(n) / last_bytes * runs;
+}
+
+bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, double predicted_next_s,
+                           BenchmarkResult& r, Progress& progress) {
+  // Two sizes at least, so that there is a line to fit.
+  if (cfg.time_limit_s <= 0 || next < 2 || next >= cfg.sizes.size()) return false;
+  const double spent = now_s() - t_start;
+  if (spent + predicted_next_s <= cfg.time_limit_s) return false;
+  std::string skipped;
+  for (size_t i = next; i < cfg.sizes.size(); ++i)
+    skipped += (skipped.empty() ? "" : ", ") + format_bytes(static_cast<double>(cfg.sizes[i]));
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "time limit %.3g s: %.3g s spent, next size predicted %.3g s; skipped: ",
+                cfg.time_limit_s, spent, predicted_next_s);
+  r.notes.push_back(buf + skipped);
+  progress.note("  " + r.name + ": " + r.notes.back());
+  return true;
+}
+
+const std::vector<std::string>& cpu_benchmark_names() {
+  static const std::vector<std::string> names = {"host-memcpy", "disk-write", "disk-read-cold",
+                                                 "tcp-loopback"};
+  return names;
+}
+
+const std::vector<std::string>& gpu_benchmark_names() {
+  static const std::vector<std::string> names = {"gpu-h2d-pinned",   "gpu-d2h-pinned",
+                                                 "gpu-h2d-pageable", "gpu-d2h-pageable",
+                                                 "gpu-d2d",          "nccl-allreduce"};
+  return names;
+}
+
+}  // namespace gemini::calibrate

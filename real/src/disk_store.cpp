@@ -1,0 +1,167 @@
+// DiskStore: durable, atomic per-rank checkpoint files.
+#include "disk_store.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include "state_image.hpp"
+
+namespace gemini::real {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw std::system_error(errno, std::generic_category(), what + " " + path);
+}
+
+constexpr size_t kChunk = size_t{64} << 20;  // one write()/read() moves at most 64 MiB
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+  }
+
+ private:
+  int fd_;
+};
+
+void write_all(int fd, const uint8_t* p, size_t n, const std::string& path) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, std::min(n, kChunk));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      fail("write", path);
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
+void read_all(int fd, uint8_t* p, size_t n, const std::string& path) {
+  while (n > 0) {
+    ssize_t r = ::read(fd, p, std::min(n, kChunk));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      fail("read", path);
+    }
+    if (r == 0) throw CheckpointCorrupt("unexpected end of file in " + path);
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+}
+
+}  // namespace
+
+size_t drop_from_page_cache(int fd, size_t bytes) {
+  if (bytes == 0) return 0;
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+  if (map == MAP_FAILED) return bytes;  // cannot check: report as not cold
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> vec((bytes + page - 1) / page);
+  size_t resident = vec.size();
+  if (::mincore(map, bytes, vec.data()) == 0) {
+    resident = 0;
+    for (unsigned char v : vec) resident += (v & 1);
+  }
+  ::munmap(map, bytes);
+  return resident;
+}
+
+DiskStore::DiskStore(DiskStoreConfig config) : config_(std::move(config)) {
+  if (config_.dir.empty()) throw std::invalid_argument("DiskStore needs a directory");
+  std::filesystem::create_directories(config_.dir);
+}
+
+std::string DiskStore::path() const {
+  return config_.dir + "/" + config_.job + "-r" + std::to_string(config_.rank) + ".ckpt";
+}
+
+std::string DiskStore::tmp_path() const { return path() + ".tmp"; }
+
+SaveResult DiskStore::save(const uint8_t* image, size_t bytes) {
+  const ImageInfo info = parse_header(image, bytes);
+  SaveResult result;
+  result.iteration = info.iteration;
+  result.bytes = bytes;
+  result.checksum = info.checksum;
+
+  const std::string tmp = tmp_path();
+  auto t0 = Clock::now();
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (fd.get() < 0) fail("open", tmp);
+  write_all(fd.get(), image, bytes, tmp);
+  result.write_s = since(t0);
+
+  auto t1 = Clock::now();
+  if (::fsync(fd.get()) != 0) fail("fsync", tmp);
+  if (::close(fd.release()) != 0) fail("close", tmp);
+  if (::rename(tmp.c_str(), path().c_str()) != 0) fail("rename", tmp);
+  Fd dir(::open(config_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0) fail("open", config_.dir);
+  if (::fsync(dir.get()) != 0) fail("fsync", config_.dir);
+  result.commit_s = since(t1);
+  return result;
+}
+
+std::optional<LoadResult> DiskStore::load_latest(HostBuffer& out) {
+  const std::string file = path();
+  Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    fail("open", file);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail("fstat", file);
+  const size_t bytes = static_cast<size_t>(st.st_size);
+  LoadResult result;
+  result.bytes = bytes;
+  if (config_.cold_load) result.cold = drop_from_page_cache(fd.get(), bytes) == 0;
+
+  out.ensure(bytes);
+  auto t0 = Clock::now();
+  read_all(fd.get(), out.data(), bytes, file);
+  result.fetch_s = since(t0);
+
+  auto t1 = Clock::now();
+  try {
+    const ImageInfo info = verify_image(out.data(), bytes);
+    result.iteration = info.iteration;
+    result.checksum = info.checksum;
+  } catch (const ImageError& e) {
+    throw CheckpointCorrupt(file + ": " + e.what());
+  }
+  result.verify_s = since(t1);
+  return result;
+}
+
+void DiskStore::destroy() {
+  std::error_code ec;
+  std::filesystem::remove(path(), ec);
+  std::filesystem::remove(tmp_path(), ec);
+}
+
+}  // namespace gemini::real

@@ -1,0 +1,36 @@
+// DiskStore: one file per rank, committed by tmp file + fsync + rename + directory fsync, and
+// read back cold (page cache dropped with posix_fadvise, residency checked with mincore).
+#pragma once
+#include <string>
+
+#include "checkpoint_store.hpp"
+
+namespace gemini::real {
+
+struct DiskStoreConfig {
+  std::string dir;           // created if missing
+  std::string job = "job";
+  int rank = 0;
+  bool cold_load = true;     // drop the file from the page cache before reading it
+};
+
+class DiskStore final : public CheckpointStore {
+ public:
+  explicit DiskStore(DiskStoreConfig config);
+  std::string kind() const override { return "disk"; }
+  SaveResult save(const uint8_t* image, size_t bytes) override;
+  std::optional<LoadResult> load_latest(HostBuffer& out) override;
+  void destroy() override;
+
+  std::string path() const;      // the committed checkpoint
+  std::string tmp_path() const;  // where a save in progress writes (ignored by load)
+
+ private:
+  DiskStoreConfig config_;
+};
+
+// Drops a file's pages from the page cache (posix_fadvise DONTNEED) and returns how many of its
+// pages are still resident afterwards (mincore); 0 means a read from it is cold.
+size_t drop_from_page_cache(int fd, size_t bytes);
+
+}  // namespace gemini::real

@@ -1,0 +1,26 @@
+// Plain page-aligned host allocation and HostBuffer growth.
+#include "host_buffer.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace gemini::real {
+
+std::shared_ptr<uint8_t> allocate_plain_host(size_t bytes) {
+  constexpr size_t kAlign = 4096;
+  const size_t rounded = (bytes + kAlign - 1) / kAlign * kAlign;
+  void* p = std::aligned_alloc(kAlign, rounded == 0 ? kAlign : rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  std::memset(p, 0, rounded == 0 ? kAlign : rounded);  // touch every page once, outside any timer
+  return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(p), [](uint8_t* q) { std::free(q); });
+}
+
+void HostBuffer::ensure(size_t bytes) {
+  if (bytes <= capacity_ && owner_) return;
+  owner_.reset();  // free first so peak memory is one buffer, not two
+  owner_ = allocator_(bytes);
+  capacity_ = bytes;
+}
+
+}  // namespace gemini::real

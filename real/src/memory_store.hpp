@@ -1,0 +1,65 @@
+// MemoryStore: a POSIX shared memory segment per (job, rank) with two slots, so a save always
+// writes the slot that is not the latest complete one and a crash mid-save never exposes a torn
+// checkpoint. The segment outlives the process (the point: a restarted trainer finds it) until
+// destroy() unlinks it.
+//
+// Segment: 4 KiB header {magic, version, slot_capacity, latest, slots[2]{state, seq, iteration,
+// bytes, checksum}} then two slots of slot_capacity bytes (rounded up to 4 KiB).
+// Save = begin_save (slot state = writing) → copy image → commit (slot header filled,
+// state = complete, then `latest` flips to this slot; release stores in that order).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "checkpoint_store.hpp"
+
+namespace gemini::real {
+
+struct MemoryStoreConfig {
+  std::string job = "job";
+  int rank = 0;
+  // Bytes per slot. 0: open an existing segment with whatever capacity it has (fails if none).
+  // A larger value than an existing segment's capacity is an error (destroy it first).
+  uint64_t slot_capacity_bytes = 0;
+  // Empty: shm_open (POSIX shared memory, /dev/shm on Linux). Otherwise a directory on a tmpfs
+  // to hold the segment file instead, for containers whose /dev/shm is too small.
+  std::string dir;
+};
+
+class MemoryStore final : public CheckpointStore {
+ public:
+  explicit MemoryStore(MemoryStoreConfig config);
+  ~MemoryStore() override;
+  MemoryStore(const MemoryStore&) = delete;
+  MemoryStore& operator=(const MemoryStore&) = delete;
+
+  std::string kind() const override { return "memory"; }
+  SaveResult save(const uint8_t* image, size_t bytes) override;
+  std::optional<LoadResult> load_latest(HostBuffer& out) override;
+  void destroy() override;
+
+  // The two halves of save(), public so a test can die between them.
+  // begin_save marks the non-latest slot as writing and returns where the image goes.
+  uint8_t* begin_save(uint64_t bytes, int* slot);
+  // Publishes a fully written slot (its image's header gives iteration and checksum).
+  void commit(int slot);
+
+  std::string name() const { return name_; }  // shm name ("/gemini-<job>-r<rank>") or file path
+  uint64_t slot_capacity_bytes() const;
+  int latest_slot() const;  // -1 when nothing committed yet
+
+  // Removes a segment without opening it; true if one existed.
+  static bool unlink_segment(const MemoryStoreConfig& config);
+
+ private:
+  struct Header;
+  Header* header() const;
+  uint8_t* slot_data(int slot) const;
+
+  MemoryStoreConfig config_;
+  std::string name_;
+  void* map_ = nullptr;
+  size_t map_bytes_ = 0;
+};
+
+}  // namespace gemini::real

@@ -1,0 +1,173 @@
+// gemini-train: single-process training loop that checkpoints every N iterations to the disk or
+// memory store and, on start, resumes from the newest complete checkpoint (memory, then disk).
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <regex>
+
+#include "checksum.hpp"
+#include "disk_store.hpp"
+#include "environment.hpp"
+#include "memory_store.hpp"
+#include "trainer.hpp"
+
+namespace gr = gemini::real;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string preset = "tiny";
+  std::string device = "cpu";
+  std::string strategy = "memory";
+  int64_t interval = 10;
+  int64_t iterations = 100;
+  int threads = 0;
+  std::string dir = "/tmp/gemini-ckpt";
+  std::string shm_dir;
+  std::string job = "train";
+  uint64_t seed = 1234;
+  bool fresh = false;
+  bool cleanup = false;
+};
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+gr::MemoryStoreConfig memory_config(const Options& o, uint64_t capacity) {
+  gr::MemoryStoreConfig c;
+  c.job = o.job;
+  c.slot_capacity_bytes = capacity;
+  c.dir = o.shm_dir;
+  return c;
+}
+
+// Newest complete checkpoint: shared memory first (it survives a process crash), then disk.
+bool resume(const Options& o, gr::Trainer& trainer, gr::HostBuffer& buffer) {
+  std::optional<gr::LoadResult> loaded;
+  std::string from;
+  try {
+    gr::MemoryStore memory(memory_config(o, 0));
+    loaded = memory.load_latest(buffer);
+    from = "memory";
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "[train] no usable memory checkpoint: %s\n", e.what());
+  }
+  if (!loaded) {
+    try {
+      gr::DiskStore disk({o.dir, o.job, 0, true});
+      loaded = disk.load_latest(buffer);
+      from = "disk";
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "[train] no usable disk checkpoint: %s\n", e.what());
+    }
+  }
+  if (!loaded) return false;
+  auto t0 = Clock::now();
+  trainer.restore(buffer.data(), loaded->bytes);
+  std::fprintf(stderr,
+               "[train] resumed from %s at iteration %llu (%llu bytes: fetch %.4f s, verify %.4f s, "
+               "restore %.4f s%s)\n",
+               from.c_str(), static_cast<unsigned long long>(loaded->iteration),
+               static_cast<unsigned long long>(loaded->bytes), loaded->fetch_s, loaded->verify_s,
+               since(t0), from == "disk" ? (loaded->cold ? ", cold" : ", warm") : "");
+  return true;
+}
+
+int run(const Options& o) {
+  const int threads = o.threads > 0 ? o.threads : gr::cpu_count();
+  gr::set_checksum_threads(threads);
+  gr::TrainerConfig config;
+  config.model = gr::preset(o.preset);
+  config.device = o.device;
+  config.threads = threads;
+  config.seed = o.seed;
+  gr::Trainer trainer(config);
+  gr::HostBuffer buffer = trainer.make_buffer();
+  buffer.ensure(trainer.image_bytes());
+  std::fprintf(stderr, "[train] preset %s on %s: %lld parameters, image %llu bytes\n",
+               o.preset.c_str(), trainer.device().c_str(),
+               static_cast<long long>(trainer.parameter_count()),
+               static_cast<unsigned long long>(trainer.image_bytes()));
+
+  if (o.fresh) {
+    gr::MemoryStore::unlink_segment(memory_config(o, 0));
+    gr::DiskStore({o.dir, o.job, 0, true}).destroy();
+  } else if (!resume(o, trainer, buffer)) {
+    std::fprintf(stderr, "[train] starting from iteration 0\n");
+  }
+
+  std::unique_ptr<gr::CheckpointStore> store;
+  if (o.strategy == "memory") {
+    store = std::make_unique<gr::MemoryStore>(memory_config(o, trainer.image_bytes()));
+  } else if (o.strategy == "disk") {
+    store = std::make_unique<gr::DiskStore>(gr::DiskStoreConfig{o.dir, o.job, 0, true});
+  }
+
+  while (static_cast<int64_t>(trainer.iteration()) < o.iterations) {
+    auto t0 = Clock::now();
+    const double loss = trainer.train_step();
+    const double step_s = since(t0);
+    std::printf("iteration=%llu loss=%.17g step_s=%.6f\n",
+                static_cast<unsigned long long>(trainer.iteration()), loss, step_s);
+    std::fflush(stdout);
+    if (store && static_cast<int64_t>(trainer.iteration()) % o.interval == 0) {
+      auto t1 = Clock::now();
+      const auto cap = trainer.capture(buffer);
+      const auto saved = store->save(buffer.data(), cap.bytes);
+      std::fprintf(stderr, "[train] checkpoint %s iteration %llu: %llu bytes, stall %.4f s\n",
+                   store->kind().c_str(), static_cast<unsigned long long>(saved.iteration),
+                   static_cast<unsigned long long>(saved.bytes), since(t1));
+    }
+  }
+  if (o.cleanup) {
+    gr::MemoryStore::unlink_segment(memory_config(o, 0));
+    gr::DiskStore({o.dir, o.job, 0, true}).destroy();
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Train a GPT on synthetic data with periodic checkpoints; resumes on start"};
+  Options o;
+  app.add_option("--preset", o.preset, "Model preset")->check(CLI::IsMember(gr::preset_names()));
+  app.add_option("--device", o.device, "cpu, cuda or cuda:N")
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            return std::regex_match(s, std::regex("cpu|cuda(:[0-9]+)?")) ? std::string()
+                                                                          : "expected cpu, cuda or cuda:N";
+          },
+          "DEVICE"));
+  app.add_option("--strategy", o.strategy, "Where checkpoints go")
+      ->check(CLI::IsMember({"disk", "memory", "none"}));
+  app.add_option("--interval", o.interval, "Checkpoint every N iterations")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--iterations", o.iterations, "Train until this iteration")->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  app.add_option("--threads", o.threads, "Intra-op and checksum threads (0: all online CPUs)")->check(CLI::Range(0, 4096));
+  app.add_option("--dir", o.dir, "Directory for disk checkpoints");
+  app.add_option("--shm-dir", o.shm_dir, "tmpfs directory for the memory store (default: shm_open)");
+  app.add_option("--job", o.job, "Job name (names the checkpoint file and shared memory segment)");
+  app.add_option("--seed", o.seed, "Model and data seed");
+  app.add_flag("--fresh", o.fresh, "Delete this job's checkpoints and start from iteration 0");
+  app.add_flag("--cleanup", o.cleanup, "Delete this job's checkpoints at the end");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  try {
+    return run(o);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "gemini-train: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gemini-train: error: %s\n", e.what());
+    return 1;
+  }
+}

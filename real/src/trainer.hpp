@@ -1,0 +1,75 @@
+// The single-process GPT trainer and its training-state image. Torch-free interface (pimpl) so
+// commands and tests compile without LibTorch headers.
+//
+// The image holds everything needed to continue bit-for-bit: every parameter, both AdamW moments
+// per parameter, the AdamW step, the default generator state(s), the data position and seed, and
+// the iteration. Capture and restore move exactly those bytes, for every checkpoint strategy.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "host_buffer.hpp"
+#include "presets.hpp"
+
+namespace gemini::real {
+
+struct TrainerConfig {
+  GptConfig model;
+  std::string device = "cpu";  // "cpu" | "cuda" | "cuda:N"
+  int threads = 0;             // intra-op threads; 0 leaves LibTorch's default
+  uint64_t seed = 1234;        // model init and data
+};
+
+struct CaptureResult {
+  uint64_t iteration = 0;
+  uint64_t bytes = 0;
+  uint64_t checksum = 0;
+  double copy_s = 0;      // device/host tensors into the buffer, to completion
+  double checksum_s = 0;  // per-tensor checksums + header
+};
+
+struct ImageBreakdown {
+  uint64_t total_bytes = 0;
+  uint64_t weights_bytes = 0;
+  uint64_t optimizer_bytes = 0;  // both moments + step
+  uint64_t other_bytes = 0;      // header, RNG, data position, alignment
+};
+
+class Trainer {
+ public:
+  explicit Trainer(const TrainerConfig& config);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // One iteration on batch(iteration()); returns the loss (which synchronises the device).
+  double train_step();
+  uint64_t iteration() const;
+  int64_t parameter_count() const;
+  const TrainerConfig& config() const;
+  std::string device() const;
+  double data_entropy_nats() const;  // loss floor of the synthetic language (approximate)
+
+  uint64_t image_bytes() const;
+  ImageBreakdown image_breakdown() const;
+  // A reusable buffer for images: pinned on CUDA devices.
+  HostBuffer make_buffer() const;
+  // Writes the current training state as an image into `buffer` (grown if needed).
+  CaptureResult capture(HostBuffer& buffer);
+  // Restores model, optimizer, RNG, data position and iteration from an image; checks that its
+  // tensor table matches this model exactly (names, dtypes, shapes). Does not re-verify
+  // checksums (stores do that on load). Synchronises the device before returning.
+  void restore(const uint8_t* image, size_t bytes);
+  void synchronize();
+
+  static std::string torch_version();
+  static bool cuda_available();
+  std::string gpu_name() const;  // "" on CPU
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gemini::real

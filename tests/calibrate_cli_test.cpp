@@ -1,0 +1,87 @@
+// End-to-end: gemini-calibrate --quick with tiny sizes writes JSON and YAML with every benchmark.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#ifdef GEMINI_HAVE_YAML_CPP
+#include <yaml-cpp/yaml.h>
+#endif
+
+namespace {
+struct TmpDir {
+  std::string path;
+  TmpDir() {
+    std::string t = (std::filesystem::temp_directory_path() / "calib-cli-XXXXXX").string();
+    path = mkdtemp(t.data());
+  }
+  ~TmpDir() { std::filesystem::remove_all(path); }
+};
+
+int run(const std::string& args) {
+  const std::string cmd = std::string(GEMINI_CALIBRATE_EXE) + " " + args;
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+}  // namespace
+
+TEST(calibrate_cli_test, quick_run_writes_every_benchmark) {
+  TmpDir d;
+  const std::string json = d.path + "/out.json", yaml = d.path + "/profile.yaml";
+  ASSERT_EQ(run("--quick --max-bytes 4MB --gpu-max-bytes 4MB --reps 2 --dir " + d.path + " --out-json " + json +
+                " --out-profile " + yaml + " --quiet"),
+            0);
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["tool"], "gemini-calibrate");
+  EXPECT_FALSE(j["machine"]["cpu_model"].get<std::string>().empty());
+  EXPECT_NE(j["command"].get<std::string>().find("--quick"), std::string::npos);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& b : j["benchmarks"]) by_name[b["name"]] = b;
+  for (const char* name : {"host-memcpy", "disk-write", "disk-read-cold", "tcp-loopback"}) {
+    ASSERT_TRUE(by_name.count(name)) << name;
+    const auto& b = by_name[name];
+    EXPECT_EQ(b["status"], "ok") << name;
+    ASSERT_EQ(b["points"].size(), 2u) << name;  // 1 MiB and 4 MB
+    EXPECT_EQ(b["points"][0]["bytes"], 1048576.0);
+    EXPECT_EQ(b["points"][1]["bytes"], 4e6);
+    EXPECT_EQ(b["points"][1]["count"], 2);
+    EXPECT_GT(b["points"][1]["median_s"].get<double>(), 0.0);
+    // Two noisy sizes may not give a rising line: then the fit is null and says why.
+    EXPECT_TRUE(!b["fit"].is_null() || b.contains("fit_error")) << name;
+  }
+  EXPECT_TRUE(by_name["disk-read-cold"]["extra"].contains("cold_read_assured"));
+  // GPU benchmarks are reported whether or not a GPU is there (skipped with a reason if not).
+  for (const char* name : {"gpu-h2d-pinned", "gpu-d2h-pinned", "gpu-d2d", "nccl-allreduce"}) {
+    ASSERT_TRUE(by_name.count(name)) << name;
+    const std::string status = by_name[name]["status"];
+    EXPECT_TRUE(status == "ok" || status == "skipped") << name << ": " << by_name[name]["message"];
+  }
+  // The temporary disk directory was removed.
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(d.path)) entries += e.is_directory();
+  EXPECT_EQ(entries, 0);
+#ifdef GEMINI_HAVE_YAML_CPP
+  const YAML::Node y = YAML::LoadFile(yaml);
+  EXPECT_TRUE(y["benchmarks"]["disk-write"]["medians"].IsSequence());
+  EXPECT_TRUE(y["hardware"]["cpu_memory_bytes"]);
+#else
+  EXPECT_TRUE(std::filesystem::exists(yaml));
+#endif
+}
+
+TEST(calibrate_cli_test, subset_and_bad_arguments) {
+  TmpDir d;
+  const std::string json = d.path + "/m.json";
+  ASSERT_EQ(run("--benchmarks memcpy --max-bytes 2MiB --reps 1 --warmups 0 --out-profile '' --quiet --out-json " + json), 0);
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  ASSERT_EQ(j["benchmarks"].size(), 1u);
+  EXPECT_EQ(j["benchmarks"][0]["name"], "host-memcpy");
+  EXPECT_EQ(run("--benchmarks nonsense --quiet --out-json '' --out-profile ''"), 2);
+  EXPECT_EQ(run("--max-bytes 12XB --quiet --out-json '' --out-profile ''"), 2);
+}

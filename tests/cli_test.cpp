@@ -1,0 +1,163 @@
+// Tests of the gemini-sim command (sim/src/main.cpp), run as a subprocess: results do not
+// depend on --jobs, the JSON has every documented key (docs/OUTPUT.md), and bad input exits
+// with code 2 and a file:line message without writing any output file.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSourceDir = GEMINI_SOURCE_DIR;
+const std::string kSim = GEMINI_SIM_BIN;
+
+struct CommandResult {
+  int code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult run(const std::string& args) {
+  const std::string cmd = "'" + kSim + "' " + args + " 2>&1";
+  CommandResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  const int status = pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// A scratch directory of this test process, removed at the end.
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("gemini_cli_test_" + std::to_string(::getpid()));
+  Scratch() { fs::create_directories(dir); }
+  ~Scratch() { fs::remove_all(dir); }
+};
+
+const std::string kP4d = kSourceDir + "/scenarios/gemini-p4d-gpt2-100b.yaml";
+
+TEST(CliTest, JsonDoesNotDependOnJobs) {
+  Scratch scratch;
+  const fs::path one = scratch.dir / "jobs1.json", two = scratch.dir / "jobs2.json";
+  const CommandResult a = run("'" + kP4d + "' --trials 6 --jobs 1 --quiet --json '" + one.string() + "'");
+  ASSERT_EQ(a.code, 0) << a.output;
+  const CommandResult b = run("'" + kP4d + "' --trials 6 --jobs 2 --quiet --json '" + two.string() + "'");
+  ASSERT_EQ(b.code, 0) << b.output;
+  const std::string ja = slurp(one), jb = slurp(two);
+  ASSERT_FALSE(ja.empty());
+  EXPECT_EQ(ja, jb);  // byte-identical
+  EXPECT_FALSE(fs::exists(one.string() + ".tmp"));
+}
+
+TEST(CliTest, JsonHasEveryDocumentedKey) {
+  Scratch scratch;
+  const fs::path out = scratch.dir / "out.json", csv = scratch.dir / "out.csv";
+  const CommandResult r =
+      run("'" + kP4d + "' --trials 3 --jobs 2 --quiet --json '" + out.string() + "' --csv '" + csv.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.output;
+  // CSV: a header and one row per strategy.
+  const std::string text = slurp(csv);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4) << text;
+  EXPECT_EQ(text.rfind("strategy,trials,ettr_mean,", 0), 0u) << text;
+  const nlohmann::json j = nlohmann::json::parse(slurp(out));
+  for (const char* key : {"scenario", "machines", "gpus", "hardware", "hardware_source", "model", "horizon_s", "seed"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["machines"], 16);
+  EXPECT_EQ(j["gpus"], 128);
+  ASSERT_TRUE(j["strategies"].is_array());
+  ASSERT_EQ(j["strategies"].size(), 3u);
+  const char* names[] = {"strawman", "highfreq", "gemini"};
+  for (size_t i = 0; i < 3; ++i) {
+    const nlohmann::json& s = j["strategies"][i];
+    SCOPED_TRACE(names[i]);
+    EXPECT_EQ(s.at("name"), names[i]);
+    EXPECT_EQ(s.at("trials"), 3);
+    for (const char* est : {"ettr", "wasted_gpu_hours", "failures"}) {
+      ASSERT_TRUE(s.at(est).at("mean").is_number()) << est;
+      const nlohmann::json& ci = s.at(est).at("ci95");
+      ASSERT_TRUE(ci.is_array()) << est;
+      ASSERT_EQ(ci.size(), 2u) << est;
+      EXPECT_TRUE(ci[0].is_number() && ci[1].is_number()) << est;
+      EXPECT_LE(ci[0].get<double>(), s[est]["mean"].get<double>()) << est;
+      EXPECT_GE(ci[1].get<double>(), s[est]["mean"].get<double>()) << est;
+    }
+    double by_cause = 0;
+    for (const char* cause : {"checkpoint_stall", "lost_progress", "detection", "replacement", "retrieval", "warmup"}) {
+      EXPECT_TRUE(s.at("wasted_gpu_hours_by_cause").at(cause).is_number()) << cause;
+      by_cause += s["wasted_gpu_hours_by_cause"].value(cause, 0.0);
+    }
+    // The causes sum to the mean waste (docs/OUTPUT.md).
+    EXPECT_NEAR(by_cause, s["wasted_gpu_hours"]["mean"].get<double>(), 1e-6 * s["total_gpu_hours"].get<double>());
+    for (const char* src : {"local_cpu", "peer_cpu", "local_disk", "persistent", "scratch"}) {
+      EXPECT_TRUE(s.at("recoveries_by_source").at(src).is_number()) << src;
+    }
+    EXPECT_GT(s.at("iteration_time_s").get<double>(), 0);
+    EXPECT_GT(s.at("compute_iteration_time_s").get<double>(), 0);
+    EXPECT_GT(s.at("checkpoint_time_s").get<double>(), 0);
+    EXPECT_GE(s.at("checkpoint_interval_iterations").get<int64_t>(), 1);
+    EXPECT_TRUE(s.at("wasted_s_per_failure").at("mean").is_number());
+    EXPECT_GT(s.at("total_gpu_hours").get<double>(), 0);
+    const double ettr = s["ettr"]["mean"].get<double>();
+    EXPECT_GT(ettr, 0);
+    EXPECT_LE(ettr, 1);
+  }
+  // GEMINI checkpoints every iteration in CPU memory; Strawman every 3 h.
+  EXPECT_EQ(j["strategies"][2]["checkpoint_interval_iterations"], 1);
+  EXPECT_EQ(j["strategies"][0]["checkpoint_interval_iterations"], 174);  // 3 h / ~62.06 s
+}
+
+TEST(CliTest, BadScenarioExitsTwoWithFileAndLine) {
+  Scratch scratch;
+  const fs::path out = scratch.dir / "never.json", csv = scratch.dir / "never.csv";
+  const std::string bad = kSourceDir + "/tests/data/unknown_key.yaml";
+  const CommandResult r = run("'" + bad + "' --json '" + out.string() + "' --csv '" + csv.string() + "'");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown_key.yaml:15:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("replicas"), std::string::npos) << r.output;  // the suggestion
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out.string() + ".tmp"));
+  EXPECT_FALSE(fs::exists(csv));
+  EXPECT_TRUE(fs::is_empty(scratch.dir));
+}
+
+TEST(CliTest, MissingScenarioExitsTwo) {
+  Scratch scratch;
+  const fs::path out = scratch.dir / "never.json";
+  const CommandResult r = run("'" + (scratch.dir / "no-such-scenario.yaml").string() + "' --json '" + out.string() + "'");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("no-such-scenario.yaml"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(CliTest, BadOptionExitsTwo) {
+  const CommandResult r = run("'" + kP4d + "' --trials 0");
+  EXPECT_EQ(r.code, 2) << r.output;
+}
+
+TEST(CliTest, HelpExitsZero) {
+  const CommandResult r = run("--help");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("--trials"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--json"), std::string::npos) << r.output;
+}
+
+}  // namespace

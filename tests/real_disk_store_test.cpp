@@ -1,0 +1,147 @@
+// DiskStore: round trip, atomic replace via tmp + rename, leftover tmp ignored, corruption found.
+#include "disk_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "checksum.hpp"
+#include "environment.hpp"
+#include "state_image.hpp"
+
+namespace gr = gemini::real;
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<uint8_t> make_image(uint64_t iteration, size_t floats = 100000) {
+  gr::ImageLayout layout = gr::plan_layout({{"model/w", gr::DType::kF32, {static_cast<int64_t>(floats)}}});
+  std::vector<uint8_t> image(layout.total_bytes);
+  auto& t = layout.tensors[0];
+  for (uint64_t i = 0; i < t.nbytes; ++i) image[t.offset + i] = static_cast<uint8_t>(i * 31 + iteration);
+  t.checksum = gr::xxh64(image.data() + t.offset, t.nbytes);
+  gr::write_header(layout, iteration, image.data());
+  return image;
+}
+
+class DiskStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("gemini-disk-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  gr::DiskStore store() { return gr::DiskStore({dir_.string(), "job", 3, true}); }
+  fs::path dir_;
+};
+
+void flip_byte(const std::string& path, off_t offset) {
+  int fd = ::open(path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  uint8_t b = 0;
+  ASSERT_EQ(::pread(fd, &b, 1, offset), 1);
+  b ^= 0x40;
+  ASSERT_EQ(::pwrite(fd, &b, 1, offset), 1);
+  ::close(fd);
+}
+}  // namespace
+
+TEST_F(DiskStoreTest, NothingSavedYet) {
+  auto s = store();
+  gr::HostBuffer buf;
+  EXPECT_FALSE(s.load_latest(buf).has_value());
+}
+
+TEST_F(DiskStoreTest, RoundTripIsDurableFileAndCold) {
+  auto s = store();
+  const auto image = make_image(5);
+  const gr::SaveResult saved = s.save(image.data(), image.size());
+  EXPECT_EQ(saved.iteration, 5u);
+  EXPECT_EQ(saved.bytes, image.size());
+  EXPECT_TRUE(fs::exists(s.path()));
+  EXPECT_FALSE(fs::exists(s.tmp_path()));
+  EXPECT_EQ(s.path(), (dir_ / "job-r3.ckpt").string());
+  struct stat st {};
+  ASSERT_EQ(::stat(s.path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  gr::HostBuffer buf;
+  auto loaded = s.load_latest(buf);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->iteration, 5u);
+  EXPECT_EQ(loaded->checksum, saved.checksum);
+  ASSERT_EQ(loaded->bytes, image.size());
+  EXPECT_EQ(std::memcmp(buf.data(), image.data(), image.size()), 0);
+  const std::string fstype = gr::filesystem_type(dir_.string());
+  if (fstype == "ext4" || fstype == "xfs") {
+    EXPECT_TRUE(loaded->cold) << "page cache not dropped on " << fstype;
+  }
+}
+
+TEST_F(DiskStoreTest, LeftoverTmpFileIsIgnoredAndReplaced) {
+  auto s = store();
+  const auto one = make_image(1);
+  s.save(one.data(), one.size());
+  {  // a save that died after writing part of its tmp file
+    std::ofstream tmp(s.tmp_path(), std::ios::binary);
+    tmp << "half a checkpoint";
+  }
+  gr::HostBuffer buf;
+  auto loaded = s.load_latest(buf);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->iteration, 1u);
+
+  const auto two = make_image(2);
+  s.save(two.data(), two.size());
+  EXPECT_FALSE(fs::exists(s.tmp_path()));
+  loaded = s.load_latest(buf);
+  EXPECT_EQ(loaded->iteration, 2u);
+}
+
+TEST_F(DiskStoreTest, NewerSaveReplacesOlder) {
+  auto s = store();
+  for (uint64_t it : {10u, 20u, 30u}) {
+    const auto image = make_image(it);
+    s.save(image.data(), image.size());
+  }
+  gr::HostBuffer buf;
+  EXPECT_EQ(s.load_latest(buf)->iteration, 30u);
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir_)) files += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(DiskStoreTest, ChecksumMismatchDetected) {
+  auto s = store();
+  const auto image = make_image(4);
+  s.save(image.data(), image.size());
+  flip_byte(s.path(), static_cast<off_t>(image.size() / 2));
+  gr::HostBuffer buf;
+  EXPECT_THROW(s.load_latest(buf), gr::CheckpointCorrupt);
+}
+
+TEST_F(DiskStoreTest, TruncatedFileDetected) {
+  auto s = store();
+  const auto image = make_image(4);
+  s.save(image.data(), image.size());
+  fs::resize_file(s.path(), image.size() - 100);
+  gr::HostBuffer buf;
+  EXPECT_THROW(s.load_latest(buf), gr::CheckpointCorrupt);
+}
+
+TEST_F(DiskStoreTest, DestroyRemovesFiles) {
+  auto s = store();
+  const auto image = make_image(4);
+  s.save(image.data(), image.size());
+  s.destroy();
+  gr::HostBuffer buf;
+  EXPECT_FALSE(s.load_latest(buf).has_value());
+}

@@ -1,0 +1,18 @@
+# Tests for real/: torch-free ones link gemini_real_io only; the trainer test links LibTorch.
+gemini_test(real_checksum_test LIBS gemini_real_io)
+gemini_test(real_stats_test LIBS gemini_real_io)
+gemini_test(real_state_image_test LIBS gemini_real_io)
+gemini_test(real_disk_store_test LIBS gemini_real_io)
+gemini_test(real_memory_store_test LIBS gemini_real_io)
+gemini_test(real_trainer_test LIBS gemini_real)
+if(TARGET gemini-bench-ckpt)
+  gemini_test(real_bench_ckpt_test LIBS nlohmann_json::nlohmann_json)
+  target_compile_definitions(real_bench_ckpt_test PRIVATE
+    GEMINI_BENCH_CKPT="$<TARGET_FILE:gemini-bench-ckpt>")
+  add_dependencies(real_bench_ckpt_test gemini-bench-ckpt)
+endif()
+if(TARGET gemini-train)
+  gemini_test(real_train_test LIBS gemini_real_io)
+  target_compile_definitions(real_train_test PRIVATE GEMINI_TRAIN="$<TARGET_FILE:gemini-train>")
+  add_dependencies(real_train_test gemini-train)
+endif()
