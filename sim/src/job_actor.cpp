@@ -32,8 +32,9 @@ struct Incident {
 
 class JobRun {
  public:
-  JobRun(const Scenario& s, const Platform& p, const StrategyPlan& plan, const std::vector<FailureEvent>& trace)
-      : s_(s), platform_(p), plan_(plan), trace_(trace), t0_(sg4::Engine::get_clock()),
+  JobRun(const Scenario& s, const Platform& p, const StrategyPlan& plan, const std::vector<FailureEvent>& trace,
+         StrategyTimeline* timeline)
+      : s_(s), platform_(p), plan_(plan), trace_(trace), timeline_(timeline), t0_(sg4::Engine::get_clock()),
         joined_s_(s.machines, 0.0), standby_left_(s.recovery.standby_machines) {}
 
   StrategyOutcome run() {
@@ -64,6 +65,7 @@ class JobRun {
     const double stop = std::min(target, stop_s());
     if (stop > start) sg4::this_actor::sleep_until(t0_ + stop);
     out_.at(cause) += std::max(0.0, stop - start);
+    if (timeline_) timeline_->add_span(start, stop, to_string(cause));
     return finished_span(stop, target);
   }
 
@@ -129,6 +131,7 @@ class JobRun {
       if (!advance(plan_.persistent_stall_s, TimeCause::checkpoint_stall)) return false;
       poll_uploads();
       uploads_.push_back({iteration_, start_storage_writes(platform_, plan_.shard_bytes)});
+      mark("persistent-checkpoint", "iteration=" + std::to_string(iteration_));
       start_stretch();
     }
     return true;
@@ -178,9 +181,19 @@ class JobRun {
     }
   }
 
+  void mark(const char* name, std::string detail) {
+    if (timeline_) timeline_->add_mark(now(), name, std::move(detail));
+  }
+  static std::string machine_list(const std::vector<int>& machines) {
+    std::string out;
+    for (int m : machines) out += (out.empty() ? "m" : ",m") + std::to_string(m);
+    return out;
+  }
+
   void take_event(Incident& incident) {
     const FailureEvent& e = trace_[next_event_++];
     ++out_.failures;
+    mark("failure", std::string(to_string(e.kind)) + " " + machine_list(e.machines));
     if (e.kind == FailureKind::hardware) {
       for (int m : e.machines) {
         incident.hardware.insert(m);
@@ -250,6 +263,7 @@ class JobRun {
       done = wait_flows(flows, timeout);
     }
     out_.at(TimeCause::retrieval) += now() - before;
+    if (timeline_) timeline_->add_span(before, now(), to_string(TimeCause::retrieval));
     return done || finished_span(deadline, kNever);
   }
 
@@ -287,10 +301,8 @@ class JobRun {
       restored = frequent_.iteration;
     } else if (source == RecoverySource::persistent) {
       restored = persistent_.iteration;
-      frequent_.valid = false;
-    } else {
-      frequent_.valid = false;
     }
+    mark("recovered", std::string("source=") + to_string(source) + " restored_iteration=" + std::to_string(restored));
     if (source == RecoverySource::persistent || source == RecoverySource::scratch ||
         (plan_.frequent_tier == FrequentTier::local_disk && !incident.hardware.empty())) {
       frequent_.valid = false;
@@ -307,6 +319,7 @@ class JobRun {
   const Platform& platform_;
   const StrategyPlan& plan_;
   const std::vector<FailureEvent>& trace_;
+  StrategyTimeline* timeline_;
   const double t0_;
   StrategyOutcome out_;
   size_t next_event_ = 0;
@@ -323,8 +336,8 @@ class JobRun {
 }  // namespace
 
 StrategyOutcome run_strategy(const Scenario& scenario, const Platform& platform, const StrategyPlan& plan,
-                             const std::vector<FailureEvent>& trace) {
-  return JobRun(scenario, platform, plan, trace).run();
+                             const std::vector<FailureEvent>& trace, StrategyTimeline* timeline) {
+  return JobRun(scenario, platform, plan, trace, timeline).run();
 }
 
 }  // namespace gemini

@@ -8,10 +8,11 @@
 #include "gemini/failure_trace.hpp"
 #include "gemini/platform.hpp"
 #include "gemini/strategy.hpp"
+#include "gemini/timeline.hpp"
 
 namespace gemini {
 
 StrategyOutcome run_strategy(const Scenario& scenario, const Platform& platform, const StrategyPlan& plan,
-                             const std::vector<FailureEvent>& trace);
+                             const std::vector<FailureEvent>& trace, StrategyTimeline* timeline = nullptr);
 
 }  // namespace gemini
