@@ -637,5 +637,42 @@ TEST(SimulationTest, GeminiPlanIterationTimes) {
               1e-6);
 }
 
+// ---- failure kinds and standby pools (issue 5) ------------------------------------------------
+
+TEST(RecoveryKindsTest, NetworkFailureWaitsForTheNetworkAndKeepsMemory) {
+  // Machine 1's link is down for 100 s from t = 255 s. Memory survives, so GEMINI restores from
+  // local CPU: detection 15 s, then the network is still down for 85 s (counted as replacement:
+  // waiting for infrastructure), local retrieval, warm-up. Same lost progress as a software
+  // failure at that time (HandComputedSoftwareFailure): 255 - 24T.
+  ExplicitFailure net{255, {1}, FailureKind::network, 100};
+  const Scenario s = hand_scenario({net});
+  const TrialResult t = run_trial(s, 0);
+  const StrategyResult& r = by_name(t, "gemini");
+  const double T = r.iteration_s;
+  EXPECT_NEAR(secs(r.outcome, TimeCause::detection), kDetect, 1e-6);
+  EXPECT_NEAR(secs(r.outcome, TimeCause::replacement), 100 - kDetect, 1e-6);
+  EXPECT_NEAR(secs(r.outcome, TimeCause::retrieval), kLocalRestore, 1e-6);
+  EXPECT_NEAR(r.outcome.lost_progress_s, 255 - 24 * T, 1e-6);
+  EXPECT_EQ(r.outcome.recoveries[static_cast<size_t>(RecoverySource::local_cpu)], 1);
+}
+
+// Two hardware failures (machines 1 and 3, different groups) at 100 s and 300 s, one standby.
+StrategyOutcome standby_run(double repair_s) {
+  Scenario s = hand_scenario({{100, {1}, FailureKind::hardware}, {300, {3}, FailureKind::hardware}});
+  s.recovery.standby_machines = 1;
+  s.recovery.standby_repair_s = repair_s;
+  return by_name(run_trial(s, 0), "gemini").outcome;
+}
+
+TEST(RecoveryKindsTest, StandbyWithoutRepairServesOnce) {
+  // The first failure takes the standby (no wait); the second waits the cloud's 300 s.
+  EXPECT_NEAR(secs(standby_run(0), TimeCause::replacement), kReplace, 1e-6);
+}
+
+TEST(RecoveryKindsTest, RepairedStandbyServesAgain) {
+  // The slot used at 115 s is refilled 50 s later, in time for the second failure.
+  EXPECT_NEAR(secs(standby_run(50), TimeCause::replacement), 0, 1e-9);
+}
+
 }  // namespace
 }  // namespace gemini

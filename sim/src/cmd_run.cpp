@@ -39,6 +39,10 @@ int run_command(const RunOptions& o) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;
   }
+  if (scenario.failures.replayed_ignored > 0) {
+    std::cerr << "warning: " << scenario.failures.trace_path << ": " << scenario.failures.replayed_ignored
+              << " failure(s) at or after the horizon ignored\n";
+  }
   if (o.trials > 0) scenario.trials = o.trials;
   if (o.seed_given) scenario.seed = o.seed;
   try {

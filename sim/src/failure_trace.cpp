@@ -1,8 +1,10 @@
-// Failure-trace generation: exponential per-machine failures plus explicit events.
+// Failure traces: a portable random source and the merge of every failure source.
 #include "gemini/failure_trace.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "gemini/failure_sources.hpp"
 
 namespace gemini {
 
@@ -27,34 +29,20 @@ uint64_t trial_seed(uint64_t scenario_seed, int trial_index) {
 }
 
 std::vector<FailureEvent> generate_failure_trace(const Scenario& scenario, uint64_t seed) {
-  const RecoverySpec& rec = scenario.recovery;
-  Rng rng(seed);
+  std::unique_ptr<FailureSource> sources[] = {make_machine_failures(), make_correlated_failures(),
+                                              make_replayed_failures(), make_explicit_failures()};
   std::vector<FailureEvent> trace;
-  auto delay = [&] { return rng.uniform(rec.replacement_min_s, rec.replacement_max_s); };
-
-  const double cluster_rate = scenario.failures.rate_per_machine_per_s * scenario.machines;
-  if (cluster_rate > 0) {
-    for (double t = rng.exponential(cluster_rate); t < scenario.horizon_s;
-         t += rng.exponential(cluster_rate)) {
-      FailureEvent e;
-      e.time_s = t;
-      e.machines = {static_cast<int>(rng.next_u64() % static_cast<uint64_t>(scenario.machines))};
-      e.kind = rng.uniform01() < scenario.failures.hardware_fraction ? FailureKind::hardware
-                                                                      : FailureKind::software;
-      e.replacement_delay_s = delay();
-      trace.push_back(std::move(e));
-    }
-  }
-  for (const ExplicitFailure& x : scenario.failures.events) {
-    FailureEvent e;
-    e.time_s = x.at_s;
-    e.machines = x.machines;
-    e.kind = x.kind;
-    e.replacement_delay_s = delay();
-    trace.push_back(std::move(e));
+  uint64_t stream = 0;
+  for (const auto& source : sources) {
+    Rng rng(seed ^ (0xa0761d6478bd642fULL * ++stream));  // one independent stream per source
+    source->append(scenario, rng, trace);
   }
   std::stable_sort(trace.begin(), trace.end(),
                    [](const FailureEvent& a, const FailureEvent& b) { return a.time_s < b.time_s; });
+  Rng delays(seed ^ 0xe7037ed1a0b428dbULL);
+  for (FailureEvent& e : trace) {
+    e.replacement_delay_s = delays.uniform(scenario.recovery.replacement_min_s, scenario.recovery.replacement_max_s);
+  }
   return trace;
 }
 

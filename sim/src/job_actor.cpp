@@ -28,6 +28,7 @@ struct Incident {
   std::set<int> hardware;  // machines lost with their memory and disks
   std::set<int> replaced;  // lost machines whose replacement has arrived
   double replacement_delay_s = 0;
+  double network_back_s = 0;  // job time when a failed link or switch is back
 };
 
 class JobRun {
@@ -35,7 +36,7 @@ class JobRun {
   JobRun(const Scenario& s, const Platform& p, const StrategyPlan& plan, const std::vector<FailureEvent>& trace,
          StrategyTimeline* timeline)
       : s_(s), platform_(p), plan_(plan), trace_(trace), timeline_(timeline), t0_(sg4::Engine::get_clock()),
-        joined_s_(s.machines, 0.0), standby_left_(s.recovery.standby_machines) {}
+        joined_s_(s.machines, 0.0), standby_ready_s_(s.recovery.standby_machines, 0.0) {}
 
   StrategyOutcome run() {
     start_stretch();
@@ -200,6 +201,8 @@ class JobRun {
         incident.replaced.erase(m);
       }
       incident.replacement_delay_s = std::max(incident.replacement_delay_s, e.replacement_delay_s);
+    } else if (e.kind == FailureKind::network) {
+      incident.network_back_s = std::max(incident.network_back_s, e.time_s + e.duration_s);
     }
   }
 
@@ -223,15 +226,23 @@ class JobRun {
     return persistent_.valid ? RecoverySource::persistent : RecoverySource::scratch;
   }
 
+  // Replacement machines (standby slots first, else the cloud's delay) and a failed network
+  // coming back are both waits for infrastructure: counted as `replacement`.
   bool wait_replacements(Incident& incident) {
     std::vector<int> missing;
     for (int m : incident.hardware) {
       if (!incident.replaced.count(m)) missing.push_back(m);
     }
-    const int from_pool = std::min<int>(standby_left_, static_cast<int>(missing.size()));
-    const double wait_s = from_pool < static_cast<int>(missing.size()) ? incident.replacement_delay_s : 0.0;
+    std::vector<size_t> slots;  // standby slots ready now
+    for (size_t i = 0; i < standby_ready_s_.size() && slots.size() < missing.size(); ++i) {
+      if (standby_ready_s_[i] <= now()) slots.push_back(i);
+    }
+    double wait_s = slots.size() < missing.size() ? incident.replacement_delay_s : 0.0;
+    wait_s = std::max(wait_s, incident.network_back_s - now());
     if (!advance(wait_s, TimeCause::replacement)) return false;
-    standby_left_ -= from_pool;
+    // A used slot comes back once the failed machine is repaired (never without a repair time).
+    const double back_s = s_.recovery.standby_repair_s > 0 ? now() + s_.recovery.standby_repair_s : kNever;
+    for (size_t i : slots) standby_ready_s_[i] = back_s;
     incident.replaced.insert(missing.begin(), missing.end());
     return true;
   }
@@ -329,7 +340,7 @@ class JobRun {
   Checkpoint frequent_, pending_, persistent_;
   std::vector<std::pair<int64_t, Flows>> uploads_;
   std::vector<double> joined_s_;
-  int standby_left_;
+  std::vector<double> standby_ready_s_;  // when each standby slot holds a machine
   bool ended_ = false;
 };
 

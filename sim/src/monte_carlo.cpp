@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -32,7 +33,7 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-Child spawn(const Scenario& scenario, int trial) {
+Child spawn(const std::function<nlohmann::json(int)>& work, int index) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t pid = fork();
@@ -42,7 +43,7 @@ Child spawn(const Scenario& scenario, int trial) {
     int code = 0;
     std::string payload;
     try {
-      payload = trial_to_json(run_trial(scenario, trial)).dump();
+      payload = work(index).dump();
     } catch (const std::exception& e) {
       payload = nlohmann::json{{"error", e.what()}}.dump();
       code = 1;
@@ -52,7 +53,7 @@ Child spawn(const Scenario& scenario, int trial) {
     _exit(code);  // skip atexit handlers and static destructors shared with the parent
   }
   close(fds[1]);
-  return {pid, fds[0], trial, {}};
+  return {pid, fds[0], index, {}};
 }
 
 // Reads what is available; returns false at end of file.
@@ -65,11 +66,11 @@ bool drain(Child& c) {
   return true;
 }
 
-TrialResult reap(Child& c) {
+nlohmann::json reap(Child& c, const std::string& label) {
   close(c.fd);
   int status = 0;
   waitpid(c.pid, &status, 0);
-  const std::string where = "trial " + std::to_string(c.trial) + ": ";
+  const std::string where = label + ": ";
   if (!WIFEXITED(status)) throw std::runtime_error(where + "worker process died (signal " + std::to_string(WTERMSIG(status)) + ")");
   nlohmann::json j;
   try {
@@ -77,8 +78,8 @@ TrialResult reap(Child& c) {
   } catch (const std::exception&) {
     throw std::runtime_error(where + "worker returned no result (exit code " + std::to_string(WEXITSTATUS(status)) + ")");
   }
-  if (j.contains("error")) throw std::runtime_error(where + j["error"].get<std::string>());
-  return trial_from_json(j);
+  if (j.is_object() && j.contains("error")) throw std::runtime_error(where + j["error"].get<std::string>());
+  return j;
 }
 
 }  // namespace
@@ -88,26 +89,49 @@ int default_jobs() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
+void run_forked(int count, int jobs, const std::function<nlohmann::json(int)>& work,
+                const std::function<void(int, nlohmann::json&)>& done,
+                const std::function<std::string(int)>& label) {
+  if (jobs < 1) jobs = default_jobs();
+  std::vector<Child> running;
+  int next = 0, finished = 0;
+  try {
+    while (finished < count) {
+      while (next < count && static_cast<int>(running.size()) < jobs) running.push_back(spawn(work, next++));
+      std::vector<pollfd> fds;
+      for (const Child& c : running) fds.push_back({c.fd, POLLIN, 0});
+      if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+      for (size_t i = running.size(); i-- > 0;) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        if (drain(running[i])) continue;
+        Child child = std::move(running[i]);
+        running.erase(running.begin() + static_cast<long>(i));
+        nlohmann::json j = reap(child, label(child.trial));
+        ++finished;
+        done(child.trial, j);
+      }
+    }
+  } catch (...) {
+    for (Child& c : running) {  // do not leave workers behind
+      kill(c.pid, SIGKILL);
+      close(c.fd);
+      waitpid(c.pid, nullptr, 0);
+    }
+    throw;
+  }
+}
+
 std::vector<TrialResult> run_trials(const Scenario& scenario, int trials, int jobs, const ProgressFn& progress) {
   if (trials < 1) throw std::invalid_argument("trials must be at least 1");
-  if (jobs < 1) jobs = default_jobs();
   std::vector<TrialResult> results(trials);
-  std::vector<Child> running;
-  int next = 0, done = 0;
-  while (done < trials) {
-    while (next < trials && static_cast<int>(running.size()) < jobs) running.push_back(spawn(scenario, next++));
-    std::vector<pollfd> fds;
-    for (const Child& c : running) fds.push_back({c.fd, POLLIN, 0});
-    if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
-    for (size_t i = running.size(); i-- > 0;) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      if (drain(running[i])) continue;
-      results[running[i].trial] = reap(running[i]);
-      running.erase(running.begin() + static_cast<long>(i));
-      ++done;
-      if (progress) progress(done, trials);
-    }
-  }
+  int done = 0;
+  run_forked(
+      trials, jobs, [&](int t) { return trial_to_json(run_trial(scenario, t)); },
+      [&](int t, nlohmann::json& j) {
+        results[t] = trial_from_json(j);
+        if (progress) progress(++done, trials);
+      },
+      [](int t) { return "trial " + std::to_string(t); });
   return results;
 }
 

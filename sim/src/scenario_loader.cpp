@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "gemini/failure_log.hpp"
 #include "gemini/scenario.hpp"
+#include "gemini/scenario_yaml.hpp"
 #include "gemini/yaml_reader.hpp"
 
 namespace gemini {
@@ -19,7 +21,9 @@ namespace fs = std::filesystem;
 
 // Names in enum order, so a choice's index is its enum value.
 const std::vector<std::string> kStrategyKindNames = {"strawman", "highfreq", "gemini", "seed-disk"};
-const std::vector<std::string> kFailureKindNames = {"software", "hardware"};
+const std::vector<std::string> kFailureKindNames = {"software", "hardware", "network"};
+const std::vector<std::string> kFailureModelNames = {"exponential", "weibull"};
+const std::vector<std::string> kFailureMixNames = {"llama3"};
 const std::vector<std::string> kPlacementNames = {"group", "ring"};
 const std::vector<std::string> kModeNames = {"interleaved", "blocking"};
 const std::vector<std::string> kFamilyNames = {"gpt", "bert"};
@@ -241,7 +245,7 @@ void read_storage(const MapReader& root, Scenario* s) {
 // ---- failures and recovery --------------------------------------------------------------------
 
 ExplicitFailure read_event(const YAML::Node& node, const std::string& context, const Scenario& s) {
-  const MapReader r(node, s.file, context, {"at", "machines", "kind"});
+  const MapReader r(node, s.file, context, {"at", "machines", "kind", "duration"});
   r.require({"at", "machines"});
   ExplicitFailure event;
   r.read_quantity("at", Quantity::duration, &event.at_s);
@@ -267,20 +271,100 @@ ExplicitFailure read_event(const YAML::Node& node, const std::string& context, c
   }
   size_t kind = 0;
   if (read_choice(r, "kind", kFailureKindNames, &kind)) event.kind = FailureKind(kind);
+  r.read_quantity("duration", Quantity::duration, &event.duration_s);
+  check(event.duration_s == 0 || event.kind == FailureKind::network, r, "duration",
+        "applies only to kind network");
   return event;
 }
 
-void read_failures(const MapReader& root, Scenario* s) {
-  const MapReader r = root.child("failures", {"rate", "hardware_fraction", "events"});
+// Llama 3 405B's 419 unexpected interruptions (gemini-paper-facts.md): software bug 54 + NCCL
+// watchdog 7 are software; network switch/cable 35 is network; the other 323 need the machine
+// (GPU, HBM, host maintenance, NIC, SSD, power, CPU, RAM, thermal, SDC).
+constexpr double kLlama3Hardware = 323.0 / 419.0;
+constexpr double kLlama3Network = 35.0 / 419.0;
+
+// One of rate (per machine), rate_per_gpu, or count (failures over the whole run).
+void read_failure_rate(const MapReader& r, Scenario* s) {
   FailureSpec& f = s->failures;
-  r.read_quantity("rate", Quantity::failure_rate, &f.rate_per_machine_per_s);
-  r.read_quantity("hardware_fraction", Quantity::fraction, &f.hardware_fraction);
-  if (!r.has("events")) return;
-  const YAML::Node events = r.get("events");
-  if (!events.IsSequence()) r.fail("events", "'events' must be a list");
-  for (size_t i = 0; i < events.size(); ++i) {
-    f.events.push_back(read_event(events[i], "failures.events[" + std::to_string(i) + "]", *s));
+  const int given = int(r.has("rate")) + int(r.has("rate_per_gpu")) + int(r.has("count"));
+  if (given > 1) {
+    r.fail(r.has("count") ? "count" : "rate_per_gpu", "give only one of rate, rate_per_gpu and count");
   }
+  double value = 0;
+  if (r.read_quantity("rate", Quantity::failure_rate, &value)) f.rate_per_machine_per_s = value;
+  if (r.read_quantity("rate_per_gpu", Quantity::failure_rate, &value)) {
+    f.rate_per_machine_per_s = value * s->hardware.gpus_per_machine;
+  }
+  if (r.read_number("count", &value)) {
+    check(value >= 0, r, "count", "must not be negative");
+    f.rate_per_machine_per_s = value / (s->machines * s->horizon_s);
+  }
+}
+
+void read_failure_mix(const MapReader& r, FailureSpec* f) {
+  size_t mix = 0;
+  if (read_choice(r, "mix", kFailureMixNames, &mix)) {
+    check(!r.has("hardware_fraction") && !r.has("network_fraction"), r, "mix",
+          "a named mix sets the kind fractions: drop hardware_fraction/network_fraction");
+    f->hardware_fraction = kLlama3Hardware;
+    f->network_fraction = kLlama3Network;
+  }
+  r.read_quantity("hardware_fraction", Quantity::fraction, &f->hardware_fraction);
+  r.read_quantity("network_fraction", Quantity::fraction, &f->network_fraction);
+  check(f->hardware_fraction + f->network_fraction <= 1 + 1e-12, r,
+        r.has("network_fraction") ? "network_fraction" : "hardware_fraction",
+        "hardware and network fractions add up to more than 100%");
+}
+
+CorrelatedFailures read_correlated(const YAML::Node& node, const std::string& context, const Scenario& s) {
+  const MapReader r(node, s.file, context, {"size", "rate", "kind"});
+  r.require({"size", "rate"});
+  CorrelatedFailures c;
+  r.read_int("size", &c.size);
+  check(c.size >= 1 && c.size <= s.machines, r, "size",
+        "must be between 1 and the number of machines (" + std::to_string(s.machines) + ")");
+  r.read_quantity("rate", Quantity::failure_rate, &c.rate_per_group_per_s);
+  size_t kind = 0;
+  if (read_choice(r, "kind", kFailureKindNames, &kind)) c.kind = FailureKind(kind);
+  return c;
+}
+
+template <typename T, typename Reader>
+std::vector<T> read_list(const MapReader& r, const std::string& key, const std::string& context, Reader read) {
+  std::vector<T> out;
+  if (!r.has(key)) return out;
+  const YAML::Node list = r.get(key);
+  if (!list.IsSequence()) r.fail(key, "'" + key + "' must be a list");
+  for (size_t i = 0; i < list.size(); ++i) out.push_back(read(list[i], context + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+void read_failures(const MapReader& root, Scenario* s) {
+  const MapReader r = root.child(
+      "failures", {"model", "rate", "rate_per_gpu", "count", "weibull_shape", "hardware_fraction",
+                   "network_fraction", "mix", "network_outage", "trace", "correlated", "events"});
+  FailureSpec& f = s->failures;
+  size_t model = 0;
+  if (read_choice(r, "model", kFailureModelNames, &model)) f.model = FailureModel(model);
+  read_failure_rate(r, s);
+  if (r.read_number("weibull_shape", &f.weibull_shape)) {
+    check(f.weibull_shape > 0, r, "weibull_shape", "must be positive");
+    check(f.model == FailureModel::weibull, r, "weibull_shape", "needs model: weibull");
+  }
+  read_failure_mix(r, &f);
+  r.read_quantity("network_outage", Quantity::duration, &f.network_outage_s);
+  if (r.read_string("trace", &f.trace_path)) {
+    const fs::path p(f.trace_path);
+    if (p.is_relative()) f.trace_path = (fs::path(s->file).parent_path() / p).string();
+    FailureLog log = read_failure_log(f.trace_path, s->machines, s->horizon_s);
+    f.replayed = std::move(log.failures);
+    f.replayed_ignored = log.ignored_outside_horizon;
+  }
+  const Scenario& sc = *s;
+  f.correlated = read_list<CorrelatedFailures>(
+      r, "correlated", "failures.correlated", [&](const YAML::Node& n, const std::string& c) { return read_correlated(n, c, sc); });
+  f.events = read_list<ExplicitFailure>(
+      r, "events", "failures.events", [&](const YAML::Node& n, const std::string& c) { return read_event(n, c, sc); });
 }
 
 // "4min..7min" (uniform range) or one duration.
@@ -303,13 +387,14 @@ void read_replacement(const MapReader& r, RecoverySpec* recovery) {
 
 void read_recovery(const MapReader& root, Scenario* s) {
   const MapReader r =
-      root.child("recovery", {"detection", "replacement", "standby_machines", "warmup"});
+      root.child("recovery", {"detection", "replacement", "standby_machines", "standby_repair", "warmup"});
   RecoverySpec& recovery = s->recovery;
   r.read_quantity("detection", Quantity::duration, &recovery.detection_s);
   read_replacement(r, &recovery);
   if (r.read_int("standby_machines", &recovery.standby_machines)) {
     check(recovery.standby_machines >= 0, r, "standby_machines", "must not be negative");
   }
+  r.read_quantity("standby_repair", Quantity::duration, &recovery.standby_repair_s);
   r.read_quantity("warmup", Quantity::duration, &recovery.warmup_s);
 }
 
@@ -425,10 +510,14 @@ ModelSpec load_model(const std::string& path) {
   return read_model(MapReader(load_yaml_file(path), path, "", kModelKeys));
 }
 
-Scenario load_scenario(const std::string& path) {
+Scenario load_scenario(const std::string& path) { return load_scenario(load_yaml_file(path), path); }
+
+// From an already parsed (possibly edited, e.g. by a sweep) document; `path` resolves relative
+// model and trace paths and names the file in messages (scenario_yaml.hpp).
+Scenario load_scenario(const YAML::Node& document, const std::string& path) {
   Scenario s;
   s.file = path;
-  const MapReader root(load_yaml_file(path), path, "",
+  const MapReader root(document, path, "",
                        {"name", "description", "cluster", "model", "training", "horizon", "storage",
                         "failures", "recovery", "strategies", "simulation"});
   root.require({"name", "cluster", "model", "horizon", "storage", "strategies"});
@@ -450,6 +539,7 @@ Scenario load_scenario(const std::string& path) {
 
 const char* to_string(StrategyKind kind) { return kStrategyKindNames[size_t(kind)].c_str(); }
 const char* to_string(FailureKind kind) { return kFailureKindNames[size_t(kind)].c_str(); }
+const char* to_string(FailureModel model) { return kFailureModelNames[size_t(model)].c_str(); }
 const char* to_string(Placement placement) { return kPlacementNames[size_t(placement)].c_str(); }
 
 }  // namespace gemini

@@ -16,7 +16,7 @@ namespace {
 
 // Strategies run one after another in simulated time; each measures its own span.
 void trial_actor(const Scenario& s, const Platform& platform, const std::vector<FailureEvent>& trace,
-                 TrialResult& result) {
+                 TrialResult& result, std::vector<StrategyTimeline>* timelines) {
   const TrainingTraffic traffic = make_training_traffic(s);
   const IterationTimeline baseline = simulate_iteration(platform, traffic, CheckpointTraffic::none, nullptr);
   const PlanContext ctx{s, platform, traffic, baseline};
@@ -28,14 +28,20 @@ void trial_actor(const Scenario& s, const Platform& platform, const std::vector<
     r.compute_iteration_s = plan.compute_iteration_s;
     r.checkpoint_time_s = plan.checkpoint_time_s;
     r.checkpoint_interval_iterations = plan.checkpoint_interval_iterations;
-    r.outcome = run_strategy(s, platform, plan, trace);
+    StrategyTimeline* timeline = nullptr;
+    if (timelines) {
+      timelines->emplace_back();
+      timeline = &timelines->back();
+      timeline->strategy = plan.name;
+    }
+    r.outcome = run_strategy(s, platform, plan, trace, timeline);
     result.strategies.push_back(std::move(r));
   }
 }
 
 }  // namespace
 
-TrialResult run_trial(const Scenario& scenario, int trial_index) {
+TrialResult run_trial(const Scenario& scenario, int trial_index, std::vector<StrategyTimeline>* timelines) {
   // Plain max-min sharing without TCP correction factors: transfer times are bytes/bandwidth
   // plus latency, which is what the hardware profile's alpha/beta figures describe.
   // TCP-gamma 0 lifts the TCP window cap (gamma / 2 latency) that would bound every flow.
@@ -51,7 +57,7 @@ TrialResult run_trial(const Scenario& scenario, int trial_index) {
   result.trial = trial_index;
   result.failures_in_trace = static_cast<int64_t>(trace.size());
   sg4::Actor::create("trial", platform.machines.at(0).gpu,
-                     [&] { trial_actor(scenario, platform, trace, result); });
+                     [&] { trial_actor(scenario, platform, trace, result, timelines); });
   engine.run();
   return result;
 }

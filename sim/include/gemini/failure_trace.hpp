@@ -12,10 +12,12 @@ struct FailureEvent {
   std::vector<int> machines;         // failed at once
   FailureKind kind = FailureKind::hardware;
   double replacement_delay_s = 0;    // cloud delay if no standby machine is left (hardware only)
+  double duration_s = 0;             // network failures: how long the network stays down
 };
 
-// Deterministic per (scenario, trial_seed): exponential per-machine failures (superposed as one
-// Poisson process over all machines) merged with the scenario's explicit events, sorted by time.
+// Deterministic per (scenario, trial_seed): every failure source of the scenario
+// (failure_sources.hpp), merged and sorted by time; each event gets a replacement delay drawn
+// from the scenario's range.
 std::vector<FailureEvent> generate_failure_trace(const Scenario& scenario, uint64_t trial_seed);
 
 // Small, portable random source (splitmix64): identical streams on every platform.

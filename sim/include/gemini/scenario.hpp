@@ -10,7 +10,11 @@
 
 namespace gemini {
 
-enum class FailureKind { software, hardware };
+// software: the process restarts on the same machine (its CPU memory survives); hardware: the
+// machine is lost with its memory and disks; network: a link or switch is down for a while
+// (memory survives, training waits for the network).
+enum class FailureKind { software, hardware, network };
+enum class FailureModel { exponential, weibull };
 enum class StrategyKind { strawman, highfreq, gemini, seed_disk };
 enum class Placement { group, ring };
 
@@ -18,11 +22,27 @@ struct ExplicitFailure {
   double at_s = 0;
   std::vector<int> machines;  // machine indices, 0-based
   FailureKind kind = FailureKind::hardware;
+  double duration_s = 0;      // network failures: how long the network stays down (0: default)
+};
+
+// Groups of `size` consecutive machines (a rack, a switch) that fail together.
+struct CorrelatedFailures {
+  int size = 1;
+  double rate_per_group_per_s = 0;
+  FailureKind kind = FailureKind::hardware;
 };
 
 struct FailureSpec {
-  double rate_per_machine_per_s = 0;  // exponential inter-failure time, each machine
-  double hardware_fraction = 0.78;    // the rest are software failures
+  FailureModel model = FailureModel::exponential;
+  double rate_per_machine_per_s = 0;  // independent failures of each machine (mean 1/rate apart)
+  double weibull_shape = 1.0;         // model weibull: shape k; scale from the mean 1/rate
+  double hardware_fraction = 0.78;    // kind mix of random failures; software takes the rest
+  double network_fraction = 0.0;
+  double network_outage_s = 600;      // default duration of a network failure
+  std::string trace_path;             // replayed failure log (CSV), resolved against the scenario
+  std::vector<ExplicitFailure> replayed;  // its rows inside the horizon (no machine = any)
+  int replayed_ignored = 0;               // its rows at or after the horizon
+  std::vector<CorrelatedFailures> correlated;
   std::vector<ExplicitFailure> events;  // deterministic failures, in addition to the random ones
 };
 
@@ -30,8 +50,9 @@ struct RecoverySpec {
   double detection_s = 15;
   double replacement_min_s = 240;  // cloud replacement delay ~ uniform[min, max]
   double replacement_max_s = 420;
-  int standby_machines = 0;        // replacements available at once (not refilled)
+  int standby_machines = 0;        // replacements available at once
   double warmup_s = 253;
+  double standby_repair_s = 0;     // a used standby slot is refilled this long after (0: never)
 };
 
 struct StorageSpec {
@@ -96,6 +117,7 @@ ModelSpec load_model(const std::string& path);
 
 const char* to_string(StrategyKind kind);
 const char* to_string(FailureKind kind);
+const char* to_string(FailureModel model);
 const char* to_string(Placement placement);
 
 }  // namespace gemini

@@ -7,6 +7,7 @@
 
 #include "gemini/accounting.hpp"
 #include "gemini/scenario.hpp"
+#include "gemini/timeline.hpp"
 
 namespace gemini {
 
@@ -25,6 +26,8 @@ struct TrialResult {
   std::vector<StrategyResult> strategies;
 };
 
-TrialResult run_trial(const Scenario& scenario, int trial_index);
+// With `timelines`, each strategy's timeline (spans by cause, failures, checkpoints,
+// recoveries) is appended to it, in scenario order.
+TrialResult run_trial(const Scenario& scenario, int trial_index, std::vector<StrategyTimeline>* timelines = nullptr);
 
 }  // namespace gemini
