@@ -3,6 +3,7 @@
 # gtest_discover_tests, so each runs in its own process: SimGrid allows one simulation per
 # process, and every TEST that simulates creates at most one engine.
 gemini_test(placement_test LIBS gemini_engine)
+gemini_test(analytic_test LIBS gemini_engine)
 gemini_test(interleave_test LIBS gemini_engine)
 gemini_test(failure_trace_test LIBS gemini_engine)
 gemini_test(failure_sources_test LIBS gemini_engine)

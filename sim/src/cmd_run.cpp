@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "gemini/chrome_trace.hpp"
 #include "gemini/commands.hpp"
 #include "gemini/monte_carlo.hpp"
 #include "gemini/report.hpp"
@@ -59,6 +60,14 @@ int run_command(const RunOptions& o) {
     }
     if (!o.csv_path.empty()) write_file_atomically(o.csv_path, report_csv(summaries));
     print_table(std::cout, scenario, summaries);
+    if (!o.trace_path.empty()) {
+      // One more simulation of the chosen trial, with timelines, in a child (one engine each).
+      nlohmann::json trace;
+      run_forked(
+          1, 1, [&](int) { return trace_trial(scenario, o.trace_trial); }, [&](int, nlohmann::json& j) { trace = std::move(j); },
+          [&](int) { return "trace of trial " + std::to_string(o.trace_trial); });
+      write_file_atomically(o.trace_path, trace.dump() + "\n");
+    }
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitFailure;

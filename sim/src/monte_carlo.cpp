@@ -7,6 +7,8 @@
 
 #include <csignal>
 #include <cerrno>
+#include <cstdio>
+#include <iostream>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -34,6 +36,9 @@ void write_all(int fd, const std::string& s) {
 }
 
 Child spawn(const std::function<nlohmann::json(int)>& work, int index) {
+  // Buffered output would otherwise be inherited and written again by every child.
+  std::cout.flush();
+  std::fflush(nullptr);
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t pid = fork();

@@ -1,7 +1,11 @@
 // Replica placement (GEMINI Algorithm 1).
 #include "gemini/placement.hpp"
 
+#include <cmath>
+#include <numeric>
 #include <stdexcept>
+
+#include "gemini/failure_trace.hpp"
 
 namespace gemini {
 namespace {
@@ -39,6 +43,38 @@ std::vector<std::vector<int>> replica_holders(int machines, int replicas, Placem
     place_ring(holders, first, machines - first, replicas);
   }
   return holders;
+}
+
+bool recoverable_from_memory(const std::vector<std::vector<int>>& holders, const std::vector<int>& lost) {
+  std::vector<char> is_lost(holders.size(), 0);
+  for (int m : lost) is_lost[m] = 1;
+  for (int m : lost) {
+    bool held = false;
+    for (int h : holders[m]) held = held || !is_lost[h];
+    if (!held) return false;
+  }
+  return true;
+}
+
+MonteCarloEstimate recovery_probability_monte_carlo(int machines, int replicas, int lost, Placement placement,
+                                                    int64_t trials, uint64_t seed) {
+  const auto holders = replica_holders(machines, replicas, placement);
+  std::vector<int> order(machines);
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(seed);
+  int64_t ok = 0;
+  for (int64_t t = 0; t < trials; ++t) {
+    for (int i = 0; i < lost; ++i) {  // partial Fisher-Yates: the first `lost` are the sample
+      const int j = i + static_cast<int>(rng.next_u64() % static_cast<uint64_t>(machines - i));
+      std::swap(order[i], order[j]);
+    }
+    ok += recoverable_from_memory(holders, std::vector<int>(order.begin(), order.begin() + lost));
+  }
+  MonteCarloEstimate e;
+  e.trials = trials;
+  e.estimate = static_cast<double>(ok) / static_cast<double>(trials);
+  e.ci95_half_width = 1.96 * std::sqrt(e.estimate * (1 - e.estimate) / static_cast<double>(trials));
+  return e;
 }
 
 }  // namespace gemini
