@@ -218,3 +218,39 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace gemini
+
+namespace gemini {
+namespace {
+
+TEST(CalibratedProfile, MeasuredFiguresReplaceDatasheetOnesAndOverridesWin) {
+  const fs::path dir = fs::temp_directory_path() / ("gemini-profile-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string profile = kSourceDir + "/calibrate/profiles/h100-sxm-80gb.yaml";
+  const fs::path path = dir / "calibrated.yaml";
+  std::ofstream(path) << "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n"
+                      << "  hardware_profile: " << profile << "\n"
+                      << "  hardware_overrides: {disk_write_bandwidth: 2GB/s}\n"
+                      << "model: gpt2-xl\nhorizon: 1d\nstorage: {bandwidth: 20Gbps}\nstrategies: [gemini]\n";
+  const Scenario s = load_scenario(path.string());
+  // The H100 profile measured one GPU's pinned device-to-host copy at ~55.3 GB/s; a node has 8.
+  EXPECT_NEAR(s.hardware.gpu_to_cpu.bandwidth_bytes_per_s, 8 * 5.52613959e10, 1e3);
+  EXPECT_NEAR(s.hardware.local_disk_read.bandwidth_bytes_per_s, 1.62190665e9, 1e3);
+  EXPECT_EQ(s.hardware.local_disk_write.bandwidth_bytes_per_s, 2e9);  // the override wins
+  EXPECT_EQ(s.hardware.network.bandwidth_bytes_per_s, find_builtin_hardware("h100-node")->network.bandwidth_bytes_per_s);
+  EXPECT_NE(s.hardware.source.find("measured"), std::string::npos);
+
+  std::ofstream(dir / "bad-profile.yaml") << "profile_format: 7\nsource: x\nhardware: {}\n";
+  std::ofstream(dir / "uses-bad.yaml") << "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n"
+                                       << "  hardware_profile: bad-profile.yaml\n"
+                                       << "model: gpt2-xl\nhorizon: 1d\nstorage: {bandwidth: 20Gbps}\nstrategies: [gemini]\n";
+  try {
+    load_scenario((dir / "uses-bad.yaml").string());
+    FAIL() << "a bad profile loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file, (dir / "bad-profile.yaml").string());
+    EXPECT_EQ(e.line, 1);
+  }
+}
+
+}  // namespace
+}  // namespace gemini

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gemini/failure_log.hpp"
+#include "gemini/hardware_profile_file.hpp"
 #include "gemini/scenario.hpp"
 #include "gemini/scenario_yaml.hpp"
 #include "gemini/yaml_reader.hpp"
@@ -194,7 +195,7 @@ void apply_hardware_overrides(const MapReader& cluster, HardwareProfile* hardwar
 }
 
 void read_cluster(const MapReader& root, Scenario* s) {
-  const MapReader r = root.child("cluster", {"machines", "hardware", "hardware_overrides"});
+  const MapReader r = root.child("cluster", {"machines", "hardware", "hardware_profile", "hardware_overrides"});
   r.require({"machines", "hardware"});
   r.read_int("machines", &s->machines);
   check(s->machines >= 1, r, "machines", "must be at least 1");
@@ -210,6 +211,14 @@ void read_cluster(const MapReader& root, Scenario* s) {
     r.fail("hardware", message);
   }
   s->hardware = *builtin;
+  // A calibrated profile replaces what it measured; overrides come last and win.
+  std::string profile;
+  if (r.read_string("hardware_profile", &profile)) {
+    const fs::path p(profile);
+    if (p.is_relative()) profile = (fs::path(s->file).parent_path() / p).string();
+    if (!fs::exists(profile)) r.fail("hardware_profile", "no such profile file '" + profile + "'");
+    apply_calibrated_profile(profile, &s->hardware);
+  }
   apply_hardware_overrides(r, &s->hardware);
 }
 
