@@ -8,6 +8,7 @@
 #include <limits>
 #include <set>
 
+#include "gemini/periodic_checkpoints.hpp"
 #include "gemini/transfers.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -35,7 +36,8 @@ class JobRun {
  public:
   JobRun(const Scenario& s, const Platform& p, const StrategyPlan& plan, const std::vector<FailureEvent>& trace,
          StrategyTimeline* timeline)
-      : s_(s), platform_(p), plan_(plan), trace_(trace), timeline_(timeline), t0_(sg4::Engine::get_clock()),
+      : s_(s), platform_(p), plan_(plan), trace_(trace), timeline_(timeline), periodic_(periodic_tier(plan)),
+        t0_(sg4::Engine::get_clock()),
         joined_s_(s.machines, 0.0), standby_ready_s_(s.recovery.standby_machines, 0.0) {}
 
   StrategyOutcome run() {
@@ -79,6 +81,7 @@ class JobRun {
 
   // Trains until a failure or the horizon; returns the (fractional) iteration reached.
   double train() {
+    if (periodic_.interval > 0) return train_periodic();
     const double T = plan_.iteration_s;
     const double compute_share = plan_.compute_iteration_s / T;
     for (;;) {
@@ -90,6 +93,64 @@ class JobRun {
       if (!reached) return iteration_ + (now() - before) / T;
       iteration_ = target;
       if (!checkpoint_at_boundary()) return iteration_;
+    }
+  }
+
+  // One periodic blocking tier whose checkpoints never overlap (strawman, highfreq, seed-disk):
+  // sleep straight to the next failure or the horizon and place iterations, stalls and the
+  // last complete checkpoint in closed form (periodic_checkpoints.hpp).
+  static PeriodicStretch periodic_tier(const StrategyPlan& plan) {
+    PeriodicStretch p;
+    p.iteration_s = plan.iteration_s;
+    const bool stalled_frequent = plan.frequent_stall_s > 0 && plan.frequent_interval_iterations > 0;
+    const int64_t kp = plan.persistent_interval_iterations;
+    if (stalled_frequent && kp == 0 && plan.frequent_tier == FrequentTier::local_disk) {
+      p.interval = plan.frequent_interval_iterations;
+      p.stall_s = plan.frequent_stall_s;
+      p.completion_s = plan.frequent_completion_s;
+    } else if (!stalled_frequent && kp > 0 &&
+               plan.persistent_upload_s <= kp * plan.iteration_s + plan.persistent_stall_s) {
+      p.interval = kp;
+      p.stall_s = plan.persistent_stall_s;
+      p.completion_s = plan.persistent_upload_s;
+    } else {
+      p.interval = 0;  // explicit stops at every checkpoint
+    }
+    return p;
+  }
+
+  double train_periodic() {
+    PeriodicStretch p = periodic_;
+    p.start_s = now();
+    p.start_iteration = iteration_;
+    const double stop = stop_s();
+    if (stop > now()) sg4::this_actor::sleep_until(t0_ + stop);
+    if (next_failure_s() > stop) ended_ = true;
+    const PeriodicStretch::State st = p.at(stop);
+    const double working_s = (stop - p.start_s) - st.stall_s;
+    const double compute_share = plan_.compute_iteration_s / plan_.iteration_s;
+    out_.at(TimeCause::compute) += working_s * compute_share;
+    out_.at(TimeCause::checkpoint_stall) += working_s * (1 - compute_share) + st.stall_s;
+    if (timeline_) record_periodic_timeline(p, stop);
+    if (st.has_complete) {
+      Checkpoint& tier = plan_.persistent_interval_iterations > 0 ? persistent_ : frequent_;
+      tier = {true, st.complete_iteration, st.complete_s};
+    }
+    iteration_ = static_cast<int64_t>(std::floor(st.progress + 1e-9));
+    return st.progress;
+  }
+
+  void record_periodic_timeline(const PeriodicStretch& p, double stop) {
+    double t = p.start_s;
+    for (int64_t b = p.first_boundary(); t < stop; b += p.interval) {
+      const double end = std::min(stop, p.boundary_end_s(b));
+      timeline_->add_span(t, end, to_string(TimeCause::compute));
+      if (end >= stop) break;
+      timeline_->add_span(end, std::min(stop, end + p.stall_s), to_string(TimeCause::checkpoint_stall));
+      if (p.interval == plan_.persistent_interval_iterations) {
+        timeline_->add_mark(end + p.stall_s, "persistent-checkpoint", "iteration=" + std::to_string(b));
+      }
+      t = end + p.stall_s;
     }
   }
 
@@ -331,6 +392,7 @@ class JobRun {
   const StrategyPlan& plan_;
   const std::vector<FailureEvent>& trace_;
   StrategyTimeline* timeline_;
+  const PeriodicStretch periodic_;  // interval 0: checkpoints are explicit stops
   const double t0_;
   StrategyOutcome out_;
   size_t next_event_ = 0;

@@ -32,6 +32,7 @@ struct StrategyPlan {
   // Persistent tier (remote storage); interval 0 = never.
   int64_t persistent_interval_iterations = 0;
   double persistent_stall_s = 0;      // blocking serialisation before the async upload
+  double persistent_upload_s = 0;     // every machine's upload at once, simulated on the platform
 
   // Reported figures.
   double checkpoint_time_s = 0;       // one checkpoint, snapshot to complete
@@ -55,8 +56,9 @@ StrategyPlan plan_strategy(const PlanContext& ctx, const StrategySpec& spec);
 // Helpers shared by planners.
 StrategyPlan base_plan(const PlanContext& ctx, const StrategySpec& spec);
 double serialization_s(const PlanContext& ctx, const StrategySpec& spec, double bytes);
-// Time for every machine to upload its shard to the shared storage at once.
-double persistent_upload_s(const Scenario& scenario, double shard_bytes);
+// Time for every machine to upload its shard to the shared storage at once, simulated through
+// the platform (runs inside the SimGrid actor; takes simulated time before the strategy starts).
+double measure_persistent_upload_s(const PlanContext& ctx, double shard_bytes);
 int64_t iterations_in(double seconds, double iteration_s);  // rounded, at least 1
 
 StrategyPlan plan_strawman(const PlanContext& ctx, const StrategySpec& spec);

@@ -45,6 +45,7 @@ StrategyPlan plan_gemini(const PlanContext& ctx, const StrategySpec& spec) {
     // The safety net to persistent storage is uploaded from CPU memory, off the critical path.
     p.persistent_interval_iterations = iterations_in(spec.persistent_interval_s, p.iteration_s);
     p.persistent_stall_s = spec.serialization_s > 0 ? spec.serialization_s : 0.0;
+    p.persistent_upload_s = measure_persistent_upload_s(ctx, p.shard_bytes);
   }
   return p;
 }

@@ -3,7 +3,10 @@
 #include <cmath>
 #include <map>
 
+#include <simgrid/s4u/Engine.hpp>
+
 #include "gemini/strategy.hpp"
+#include "gemini/transfers.hpp"
 
 namespace gemini {
 
@@ -33,10 +36,11 @@ double serialization_s(const PlanContext& ctx, const StrategySpec& spec, double 
   return bytes / ctx.scenario.hardware.serialize_bytes_per_s;
 }
 
-double persistent_upload_s(const Scenario& s, double shard_bytes) {
-  const double n = s.machines;
-  const double rate = std::min(s.storage.bandwidth_bytes_per_s, n * s.hardware.network.bandwidth_bytes_per_s);
-  return n * shard_bytes / rate;
+double measure_persistent_upload_s(const PlanContext& ctx, double shard_bytes) {
+  const double start = simgrid::s4u::Engine::get_clock();
+  Flows flows = start_storage_writes(ctx.platform, shard_bytes);
+  wait_flows(flows, -1);
+  return simgrid::s4u::Engine::get_clock() - start;
 }
 
 int64_t iterations_in(double seconds, double iteration_s) {

@@ -16,6 +16,7 @@ StrategyPlan plan_seed_disk(const PlanContext& ctx, const StrategySpec& spec) {
   if (spec.persistent_interval_s > 0) {
     p.persistent_interval_iterations = iterations_in(spec.persistent_interval_s, p.iteration_s);
     p.persistent_stall_s = serialization_s(ctx, spec, p.shard_bytes);
+    p.persistent_upload_s = measure_persistent_upload_s(ctx, p.shard_bytes);
   }
   return p;
 }
