@@ -128,10 +128,16 @@ void run_forked(int count, int jobs, const std::function<nlohmann::json(int)>& w
 
 std::vector<TrialResult> run_trials(const Scenario& scenario, int trials, int jobs, const ProgressFn& progress) {
   if (trials < 1) throw std::invalid_argument("trials must be at least 1");
+  // Plans (iteration profile, upload times) are the same in every trial: make them once, in a
+  // process of their own (one simulation per process), and hand them to every trial.
+  std::vector<StrategyPlan> plans;
+  run_forked(
+      1, 1, [&](int) { return plans_to_json(plan_strategies(scenario)); },
+      [&](int, nlohmann::json& j) { plans = plans_from_json(j); }, [](int) { return std::string("planning"); });
   std::vector<TrialResult> results(trials);
   int done = 0;
   run_forked(
-      trials, jobs, [&](int t) { return trial_to_json(run_trial(scenario, t)); },
+      trials, jobs, [&](int t) { return trial_to_json(run_trial(scenario, t, nullptr, &plans)); },
       [&](int t, nlohmann::json& j) {
         results[t] = trial_from_json(j);
         if (progress) progress(++done, trials);

@@ -3,6 +3,8 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <memory>
+
 #include "gemini/failure_trace.hpp"
 #include "gemini/iteration_profile.hpp"
 #include "gemini/job_actor.hpp"
@@ -14,14 +16,32 @@ namespace sg4 = simgrid::s4u;
 namespace gemini {
 namespace {
 
-// Strategies run one after another in simulated time; each measures its own span.
-void trial_actor(const Scenario& s, const Platform& platform, const std::vector<FailureEvent>& trace,
-                 TrialResult& result, std::vector<StrategyTimeline>* timelines) {
+std::unique_ptr<sg4::Engine> make_engine() {
+  // Plain max-min sharing without TCP correction factors: transfer times are bytes/bandwidth
+  // plus latency, which is what the hardware profile's alpha/beta figures describe.
+  // TCP-gamma 0 lifts the TCP window cap (gamma / 2 latency) that would bound every flow.
+  int argc = 5;
+  char arg0[] = "gemini-sim", arg1[] = "--cfg=network/model:CM02", arg2[] = "--cfg=network/crosstraffic:0",
+       arg3[] = "--log=root.thres:critical", arg4[] = "--cfg=network/TCP-gamma:0";
+  char* argv[] = {arg0, arg1, arg2, arg3, arg4, nullptr};
+  return std::make_unique<sg4::Engine>(&argc, argv);
+}
+
+std::vector<StrategyPlan> plan_all(const Scenario& s, const Platform& platform) {
   const TrainingTraffic traffic = make_training_traffic(s);
   const IterationTimeline baseline = simulate_iteration(platform, traffic, CheckpointTraffic::none, nullptr);
   const PlanContext ctx{s, platform, traffic, baseline};
-  for (const StrategySpec& spec : s.strategies) {
-    const StrategyPlan plan = plan_strategy(ctx, spec);
+  std::vector<StrategyPlan> plans;
+  for (const StrategySpec& spec : s.strategies) plans.push_back(plan_strategy(ctx, spec));
+  return plans;
+}
+
+// Strategies run one after another in simulated time; each measures its own span.
+void trial_actor(const Scenario& s, const Platform& platform, const std::vector<FailureEvent>& trace,
+                 const std::vector<StrategyPlan>* given_plans, TrialResult& result,
+                 std::vector<StrategyTimeline>* timelines) {
+  const std::vector<StrategyPlan> plans = given_plans ? *given_plans : plan_all(s, platform);
+  for (const StrategyPlan& plan : plans) {
     StrategyResult r;
     r.name = plan.name;
     r.iteration_s = plan.iteration_s;
@@ -41,24 +61,26 @@ void trial_actor(const Scenario& s, const Platform& platform, const std::vector<
 
 }  // namespace
 
-TrialResult run_trial(const Scenario& scenario, int trial_index, std::vector<StrategyTimeline>* timelines) {
-  // Plain max-min sharing without TCP correction factors: transfer times are bytes/bandwidth
-  // plus latency, which is what the hardware profile's alpha/beta figures describe.
-  // TCP-gamma 0 lifts the TCP window cap (gamma / 2 latency) that would bound every flow.
-  int argc = 5;
-  char arg0[] = "gemini-sim", arg1[] = "--cfg=network/model:CM02", arg2[] = "--cfg=network/crosstraffic:0",
-       arg3[] = "--log=root.thres:critical", arg4[] = "--cfg=network/TCP-gamma:0";
-  char* argv[] = {arg0, arg1, arg2, arg3, arg4, nullptr};
-  sg4::Engine engine(&argc, argv);
+std::vector<StrategyPlan> plan_strategies(const Scenario& scenario) {
+  const auto engine = make_engine();
+  const Platform platform = build_platform(scenario);
+  std::vector<StrategyPlan> plans;
+  sg4::Actor::create("plan", platform.machines.at(0).gpu, [&] { plans = plan_all(scenario, platform); });
+  engine->run();
+  return plans;
+}
 
+TrialResult run_trial(const Scenario& scenario, int trial_index, std::vector<StrategyTimeline>* timelines,
+                      const std::vector<StrategyPlan>* plans) {
+  const auto engine = make_engine();
   const Platform platform = build_platform(scenario);
   const std::vector<FailureEvent> trace = generate_failure_trace(scenario, trial_seed(scenario.seed, trial_index));
   TrialResult result;
   result.trial = trial_index;
   result.failures_in_trace = static_cast<int64_t>(trace.size());
   sg4::Actor::create("trial", platform.machines.at(0).gpu,
-                     [&] { trial_actor(scenario, platform, trace, result, timelines); });
-  engine.run();
+                     [&] { trial_actor(scenario, platform, trace, plans, result, timelines); });
+  engine->run();
   return result;
 }
 

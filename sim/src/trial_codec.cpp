@@ -43,4 +43,45 @@ TrialResult trial_from_json(const nlohmann::json& j) {
   return t;
 }
 
+// One field list for both directions keeps the two in step.
+template <typename Plan, typename Visit>
+void visit_plan(Plan& p, Visit&& v) {
+  v("name", p.name);
+  v("kind", p.kind);
+  v("shard_bytes", p.shard_bytes);
+  v("compute_iteration_s", p.compute_iteration_s);
+  v("iteration_s", p.iteration_s);
+  v("frequent_tier", p.frequent_tier);
+  v("frequent_interval_iterations", p.frequent_interval_iterations);
+  v("frequent_stall_s", p.frequent_stall_s);
+  v("frequent_completion_s", p.frequent_completion_s);
+  v("frequent_restore_local_s", p.frequent_restore_local_s);
+  v("holders", p.holders);
+  v("persistent_interval_iterations", p.persistent_interval_iterations);
+  v("persistent_stall_s", p.persistent_stall_s);
+  v("persistent_upload_s", p.persistent_upload_s);
+  v("checkpoint_time_s", p.checkpoint_time_s);
+  v("checkpoint_interval_iterations", p.checkpoint_interval_iterations);
+}
+
+nlohmann::json plans_to_json(const std::vector<StrategyPlan>& plans) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const StrategyPlan& p : plans) {
+    nlohmann::json j;
+    visit_plan(p, [&](const char* key, const auto& value) { j[key] = value; });
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::vector<StrategyPlan> plans_from_json(const nlohmann::json& j) {
+  std::vector<StrategyPlan> plans;
+  for (const nlohmann::json& item : j) {
+    StrategyPlan p;
+    visit_plan(p, [&](const char* key, auto& value) { item.at(key).get_to(value); });
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
 }  // namespace gemini

@@ -7,6 +7,7 @@
 
 #include "gemini/accounting.hpp"
 #include "gemini/scenario.hpp"
+#include "gemini/strategy.hpp"
 #include "gemini/timeline.hpp"
 
 namespace gemini {
@@ -28,6 +29,12 @@ struct TrialResult {
 
 // With `timelines`, each strategy's timeline (spans by cause, failures, checkpoints,
 // recoveries) is appended to it, in scenario order.
-TrialResult run_trial(const Scenario& scenario, int trial_index, std::vector<StrategyTimeline>* timelines = nullptr);
+// Plans every strategy of the scenario (profiling the iteration, measuring uploads) in a
+// simulation of its own. Plans do not depend on the trial, so Monte Carlo makes them once.
+std::vector<StrategyPlan> plan_strategies(const Scenario& scenario);
+
+// One trial; with `plans` (from plan_strategies) it skips planning.
+TrialResult run_trial(const Scenario& scenario, int trial_index, std::vector<StrategyTimeline>* timelines = nullptr,
+                      const std::vector<StrategyPlan>* plans = nullptr);
 
 }  // namespace gemini

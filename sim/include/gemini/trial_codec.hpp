@@ -1,4 +1,4 @@
-// TrialResult <-> JSON, the form a trial's child process hands its result back in.
+// TrialResult and StrategyPlan <-> JSON: the forms worker processes hand their results back in.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -8,5 +8,8 @@ namespace gemini {
 
 nlohmann::json trial_to_json(const TrialResult& trial);
 TrialResult trial_from_json(const nlohmann::json& j);
+
+nlohmann::json plans_to_json(const std::vector<StrategyPlan>& plans);
+std::vector<StrategyPlan> plans_from_json(const nlohmann::json& j);
 
 }  // namespace gemini
