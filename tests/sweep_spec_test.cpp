@@ -84,7 +84,7 @@ TEST(SweepSpecTest, ZipPairsAxesAndSetAppliesEverywhere) {
   Scratch s;
   const SweepSpec spec = load_sweep(s.write("z.yaml", header() +
                                                           "combine: zip\n"
-                                                          "set: {failures.hardware_fraction: 0, strategies[2].replicas: 4}\n"
+                                                          "set: {failures.hardware_fraction: 0, \"strategies[2].replicas\": 4}\n"
                                                           "axes:\n"
                                                           "  - {key: cluster.machines, name: n, values: [8, 16]}\n"
                                                           "  - {key: storage.bandwidth, values: [10Gbps, 40Gbps]}\n"));
@@ -126,7 +126,7 @@ TEST(SweepSpecTest, BadFilesNameTheirLine) {
                 bad + ":4: cluster.machine = 8: unknown key 'machine' in cluster; did you mean 'machines'?"),
             std::string::npos);
   // a list index out of range
-  EXPECT_NE(error_of(s, header() + "axes:\n  - {key: strategies[3].replicas, values: [2]}\n").find(
+  EXPECT_NE(error_of(s, header() + "axes:\n  - {key: \"strategies[3].replicas\", values: [2]}\n").find(
                 bad + ":4: axis 'strategies[3].replicas': 'strategies' has 3 items"),
             std::string::npos);
   // zip of unequal lengths
@@ -146,7 +146,7 @@ TEST(SweepSpecTest, BadFilesNameTheirLine) {
             std::string::npos);
   // a combination that only fails together
   EXPECT_NE(error_of(s, header() + "axes:\n  - {key: cluster.machines, values: [2]}\n"
-                                   "  - {key: strategies[2].replicas, values: [2, 3]}\n")
+                                   "  - {key: \"strategies[2].replicas\", values: [2, 3]}\n")
                 .find(bad + ":4: point 1 (cluster.machines = 2, strategies[2].replicas = 3): 'replicas' must be between 1"),
             std::string::npos);
   // the base scenario missing; YAML syntax

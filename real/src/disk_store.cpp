@@ -102,6 +102,41 @@ std::string DiskStore::path() const {
 
 std::string DiskStore::tmp_path() const { return path() + ".tmp"; }
 
+std::string DiskStore::prev_path() const {
+  return config_.dir + "/" + config_.job + "-r" + std::to_string(config_.rank) + ".prev.ckpt";
+}
+
+namespace {
+// Header-only peek: the iteration a committed file claims (nullopt if absent or unparsable).
+std::optional<uint64_t> peek_iteration(const std::string& file) {
+  Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return std::nullopt;
+  uint8_t fixed[48];
+  if (::pread(fd.get(), fixed, sizeof fixed, 0) != static_cast<ssize_t>(sizeof fixed)) return std::nullopt;
+  uint64_t header_bytes = 0;
+  std::memcpy(&header_bytes, fixed + 16, 8);
+  if (header_bytes < sizeof fixed || header_bytes > (uint64_t{1} << 30)) return std::nullopt;
+  std::vector<uint8_t> header(header_bytes);
+  if (::pread(fd.get(), header.data(), header_bytes, 0) != static_cast<ssize_t>(header_bytes)) {
+    return std::nullopt;
+  }
+  try {
+    return parse_header(header.data(), header.size()).iteration;
+  } catch (const ImageError&) {
+    return std::nullopt;
+  }
+}
+}  // namespace
+
+std::vector<uint64_t> DiskStore::iterations() const {
+  std::vector<uint64_t> out;
+  if (auto it = peek_iteration(path())) out.push_back(*it);
+  if (config_.keep_previous) {
+    if (auto it = peek_iteration(prev_path()); it && (out.empty() || *it != out.front())) out.push_back(*it);
+  }
+  return out;
+}
+
 SaveResult DiskStore::save(const uint8_t* image, size_t bytes) {
   const ImageInfo info = parse_header(image, bytes);
   SaveResult result;
@@ -119,6 +154,9 @@ SaveResult DiskStore::save(const uint8_t* image, size_t bytes) {
   auto t1 = Clock::now();
   if (::fsync(fd.get()) != 0) fail("fsync", tmp);
   if (::close(fd.release()) != 0) fail("close", tmp);
+  if (config_.keep_previous && ::rename(path().c_str(), prev_path().c_str()) != 0 && errno != ENOENT) {
+    fail("rename", path());
+  }
   if (::rename(tmp.c_str(), path().c_str()) != 0) fail("rename", tmp);
   Fd dir(::open(config_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) fail("open", config_.dir);
@@ -127,8 +165,8 @@ SaveResult DiskStore::save(const uint8_t* image, size_t bytes) {
   return result;
 }
 
-std::optional<LoadResult> DiskStore::load_latest(HostBuffer& out) {
-  const std::string file = path();
+namespace {
+std::optional<LoadResult> load_file(const std::string& file, bool cold_load, HostBuffer& out) {
   Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::nullopt;
@@ -139,7 +177,7 @@ std::optional<LoadResult> DiskStore::load_latest(HostBuffer& out) {
   const size_t bytes = static_cast<size_t>(st.st_size);
   LoadResult result;
   result.bytes = bytes;
-  if (config_.cold_load) result.cold = drop_from_page_cache(fd.get(), bytes) == 0;
+  if (cold_load) result.cold = drop_from_page_cache(fd.get(), bytes) == 0;
 
   out.ensure(bytes);
   auto t0 = Clock::now();
@@ -157,11 +195,44 @@ std::optional<LoadResult> DiskStore::load_latest(HostBuffer& out) {
   result.verify_s = since(t1);
   return result;
 }
+}  // namespace
+
+std::optional<LoadResult> DiskStore::load_latest(HostBuffer& out) {
+  if (!config_.keep_previous) return load_file(path(), config_.cold_load, out);
+  std::vector<std::string> rejected;
+  bool any = false;
+  for (const std::string& file : {path(), prev_path()}) {
+    try {
+      auto r = load_file(file, config_.cold_load, out);
+      if (!r) continue;
+      r->rejected = rejected;
+      return r;
+    } catch (const CheckpointCorrupt& e) {
+      any = true;
+      rejected.push_back(e.what());
+    }
+  }
+  if (!any) return std::nullopt;
+  std::string why;
+  for (const auto& r : rejected) why += (why.empty() ? "" : "; ") + r;
+  throw CheckpointCorrupt("no valid disk checkpoint: " + why);
+}
+
+std::optional<LoadResult> DiskStore::load_iteration(uint64_t iteration, HostBuffer& out) {
+  for (const std::string& file : {path(), prev_path()}) {
+    if (file == prev_path() && !config_.keep_previous) break;
+    if (peek_iteration(file) != iteration) continue;
+    auto r = load_file(file, config_.cold_load, out);
+    if (r && r->iteration == iteration) return r;
+  }
+  return std::nullopt;
+}
 
 void DiskStore::destroy() {
   std::error_code ec;
   std::filesystem::remove(path(), ec);
   std::filesystem::remove(tmp_path(), ec);
+  std::filesystem::remove(prev_path(), ec);
 }
 
 }  // namespace gemini::real

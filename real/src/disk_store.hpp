@@ -2,6 +2,7 @@
 // read back cold (page cache dropped with posix_fadvise, residency checked with mincore).
 #pragma once
 #include <string>
+#include <vector>
 
 #include "checkpoint_store.hpp"
 
@@ -12,6 +13,9 @@ struct DiskStoreConfig {
   std::string job = "job";
   int rank = 0;
   bool cold_load = true;     // drop the file from the page cache before reading it
+  // Keep the previous checkpoint as <job>-r<rank>.prev.ckpt (renamed aside at each commit), so
+  // ranks that crashed at different points of a save can still agree on a common iteration.
+  bool keep_previous = false;
 };
 
 class DiskStore final : public CheckpointStore {
@@ -22,7 +26,13 @@ class DiskStore final : public CheckpointStore {
   std::optional<LoadResult> load_latest(HostBuffer& out) override;
   void destroy() override;
 
+  // Iterations of the committed checkpoints whose headers parse (newest first; no tensor check).
+  std::vector<uint64_t> iterations() const;
+  // Loads (verified, cold if configured) the committed checkpoint of `iteration`.
+  std::optional<LoadResult> load_iteration(uint64_t iteration, HostBuffer& out);
+
   std::string path() const;      // the committed checkpoint
+  std::string prev_path() const;  // the one before it (keep_previous)
   std::string tmp_path() const;  // where a save in progress writes (ignored by load)
 
  private:

@@ -187,45 +187,84 @@ SaveResult MemoryStore::save(const uint8_t* image, size_t bytes) {
   return result;
 }
 
+bool MemoryStore::read_slot(int slot, HostBuffer& out, LoadResult& result, bool is_latest) {
+  Header* h = header();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Header::Slot& s = h->slots[slot];
+    const uint64_t seq = load_acquire(&s.seq);
+    if (load_acquire(&s.state) != kComplete) {
+      if (is_latest) result.rejected.push_back("slot " + std::to_string(slot) + " not complete");
+      return false;
+    }
+    const uint64_t bytes = s.bytes, checksum = s.checksum;
+    out.ensure(bytes);
+    auto t0 = Clock::now();
+    std::memcpy(out.data(), slot_data(slot), bytes);
+    result.fetch_s = since(t0);
+    if (load_acquire(&s.seq) != seq || load_acquire(&s.state) != kComplete) continue;  // overwritten
+    auto t1 = Clock::now();
+    try {
+      const ImageInfo info = verify_image(out.data(), bytes);
+      if (info.checksum != checksum) throw ImageError("slot checksum differs from image checksum");
+      result.verify_s = since(t1);
+      result.iteration = info.iteration;
+      result.bytes = bytes;
+      result.checksum = checksum;
+      return true;
+    } catch (const ImageError& e) {
+      result.rejected.push_back("slot " + std::to_string(slot) + ": " + e.what());
+      return false;
+    }
+  }
+  return false;
+}
+
 std::optional<LoadResult> MemoryStore::load_latest(HostBuffer& out) {
   if (map_ == nullptr) throw std::logic_error("MemoryStore used after destroy()");
-  Header* h = header();
   const int latest = latest_slot();
   if (latest < 0) return std::nullopt;
   LoadResult result;
   // Newest first, then the other slot if it is complete and older.
   for (int slot : {latest, 1 - latest}) {
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      Header::Slot& s = h->slots[slot];
-      const uint64_t seq = load_acquire(&s.seq);
-      if (load_acquire(&s.state) != kComplete) {
-        if (slot == latest) result.rejected.push_back("slot " + std::to_string(slot) + " not complete");
-        break;
-      }
-      const uint64_t bytes = s.bytes, checksum = s.checksum;
-      out.ensure(bytes);
-      auto t0 = Clock::now();
-      std::memcpy(out.data(), slot_data(slot), bytes);
-      result.fetch_s = since(t0);
-      if (load_acquire(&s.seq) != seq || load_acquire(&s.state) != kComplete) continue;  // overwritten
-      auto t1 = Clock::now();
-      try {
-        const ImageInfo info = verify_image(out.data(), bytes);
-        if (info.checksum != checksum) throw ImageError("slot checksum differs from image checksum");
-        result.verify_s = since(t1);
-        result.iteration = info.iteration;
-        result.bytes = bytes;
-        result.checksum = checksum;
-        return result;
-      } catch (const ImageError& e) {
-        result.rejected.push_back("slot " + std::to_string(slot) + ": " + e.what());
-        break;
-      }
-    }
+    if (read_slot(slot, out, result, slot == latest)) return result;
   }
   std::string why;
   for (const auto& r : result.rejected) why += (why.empty() ? "" : "; ") + r;
   throw CheckpointCorrupt("no valid checkpoint in " + name_ + ": " + why);
+}
+
+std::vector<uint64_t> MemoryStore::iterations() const {
+  std::vector<uint64_t> out;
+  if (map_ == nullptr) return out;
+  const int latest = latest_slot();
+  if (latest < 0) return out;
+  for (int slot : {latest, 1 - latest}) {
+    const Header::Slot& s = header()->slots[slot];
+    if (load_acquire(&s.state) == kComplete) out.push_back(s.iteration);
+  }
+  return out;
+}
+
+std::optional<LoadResult> MemoryStore::load_iteration(uint64_t iteration, HostBuffer& out) {
+  if (map_ == nullptr) throw std::logic_error("MemoryStore used after destroy()");
+  for (int slot : {0, 1}) {
+    const Header::Slot& s = header()->slots[slot];
+    if (load_acquire(&s.state) != kComplete || s.iteration != iteration) continue;
+    LoadResult result;
+    if (read_slot(slot, out, result, false) && result.iteration == iteration) return result;
+  }
+  return std::nullopt;
+}
+
+std::optional<MemoryStore::View> MemoryStore::committed(uint64_t iteration) const {
+  if (map_ == nullptr) return std::nullopt;
+  for (int slot : {0, 1}) {
+    const Header::Slot& s = header()->slots[slot];
+    if (load_acquire(&s.state) == kComplete && s.iteration == iteration) {
+      return View{slot_data(slot), s.bytes};
+    }
+  }
+  return std::nullopt;
 }
 
 void MemoryStore::destroy() {

@@ -10,6 +10,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "checkpoint_store.hpp"
 
@@ -38,6 +39,18 @@ class MemoryStore final : public CheckpointStore {
   std::optional<LoadResult> load_latest(HostBuffer& out) override;
   void destroy() override;
 
+  // Iterations held by complete slots, newest first (from the slot headers; not verified).
+  std::vector<uint64_t> iterations() const;
+  // Loads and verifies the complete slot holding `iteration` (nullopt if none holds it).
+  std::optional<LoadResult> load_iteration(uint64_t iteration, HostBuffer& out);
+  // The committed image of `iteration`, in place (for sending it without a copy). Valid until
+  // the second save after it; only safe while this process is the segment's only writer.
+  struct View {
+    const uint8_t* data = nullptr;
+    uint64_t bytes = 0;
+  };
+  std::optional<View> committed(uint64_t iteration) const;
+
   // The two halves of save(), public so a test can die between them.
   // begin_save marks the non-latest slot as writing and returns where the image goes.
   uint8_t* begin_save(uint64_t bytes, int* slot);
@@ -55,6 +68,8 @@ class MemoryStore final : public CheckpointStore {
   struct Header;
   Header* header() const;
   uint8_t* slot_data(int slot) const;
+  // One attempt set at reading `slot` into `out` (verified); false with `result.rejected` noted.
+  bool read_slot(int slot, HostBuffer& out, LoadResult& result, bool is_latest);
 
   MemoryStoreConfig config_;
   std::string name_;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -12,6 +13,8 @@
 #include "disk_store.hpp"
 #include "environment.hpp"
 #include "memory_store.hpp"
+#include "rank_options.hpp"
+#include "rank_worker.hpp"
 #include "trainer.hpp"
 
 namespace gr = gemini::real;
@@ -133,7 +136,22 @@ int run(const Options& o) {
 
 }  // namespace
 
+// Rank mode (WORLD_SIZE set, normally by gemini-launch): one data-parallel rank.
+int rank_main(int argc, char** argv) {
+  CLI::App app{"One data-parallel training rank (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT)"};
+  gr::RankOptions o;
+  o.add_flags(app, true);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return gr::run_rank(o);
+}
+
 int main(int argc, char** argv) {
+  if (const char* w = std::getenv("WORLD_SIZE"); w && *w) return rank_main(argc, argv);
   CLI::App app{"Train a GPT on synthetic data with periodic checkpoints; resumes on start"};
   Options o;
   app.add_option("--preset", o.preset, "Model preset")->check(CLI::IsMember(gr::preset_names()));

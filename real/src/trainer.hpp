@@ -5,7 +5,9 @@
 // per parameter, the AdamW step, the default generator state(s), the data position and seed, and
 // the iteration. Capture and restore move exactly those bytes, for every checkpoint strategy.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,7 +21,14 @@ struct TrainerConfig {
   std::string device = "cpu";  // "cpu" | "cuda" | "cuda:N"
   int threads = 0;             // intra-op threads; 0 leaves LibTorch's default
   uint64_t seed = 1234;        // model init and data
+  // Data parallelism: this rank reads batch(iteration * data_world + data_rank), so the ranks of
+  // one step see disjoint batches and a run's data depends only on (seed, world size).
+  int data_rank = 0;
+  int data_world = 1;
 };
+
+// Sums a host float buffer in place across all ranks (an all-reduce). Throws on failure.
+using GradientReducer = std::function<void(float* data, size_t count)>;
 
 struct CaptureResult {
   uint64_t iteration = 0;
@@ -44,7 +53,10 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   // One iteration on batch(iteration()); returns the loss (which synchronises the device).
-  double train_step();
+  // With a reducer (data parallel), the gradients and the loss are copied into one flat host
+  // buffer (parameters in order, then the loss), reduced, divided by data_world and copied back
+  // before the optimizer step; the returned loss is then the mean over ranks.
+  double train_step(const GradientReducer& reduce = {});
   uint64_t iteration() const;
   int64_t parameter_count() const;
   const TrainerConfig& config() const;

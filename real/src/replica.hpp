@@ -1,0 +1,91 @@
+// Peer replication of checkpoint images over TCP (GEMINI's in-memory replicas).
+//
+// Every rank runs a ReplicaService: a listener bound to a configured address (loopback by
+// default) that accepts only peers presenting the job token (read from the rendezvous store).
+//   PUT owner bytes <image>: the image goes straight into the owner's replica segment in this
+//     machine's memory store (a MemoryStore named <job>-m<machine>, rank = owner); the receiver
+//     verifies every checksum before committing the slot, then acknowledges.
+//   GET owner iteration: sends the committed replica of that iteration; the fetcher verifies.
+// Wire: "GEMREPL1", u32 token length, token, u8 op, u32 owner, u64 argument; replies start with
+// a u8 status (0 = ok) and u64 (PUT: iteration; GET: bytes), then the image (GET).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "host_buffer.hpp"
+#include "memory_store.hpp"
+
+namespace gemini::real {
+
+struct ReplicaServiceConfig {
+  std::string bind_address = "127.0.0.1";
+  uint16_t port = 0;           // 0: any free port
+  std::string token;           // peers must present exactly this
+  MemoryStoreConfig segments;  // job = "<job>-m<machine>", dir = shm dir; rank set per owner
+  int io_timeout_s = 60;
+};
+
+// What the service did, for the run's measurements (read at the end).
+struct ReplicaServiceStats {
+  uint64_t puts = 0, gets = 0, rejected_tokens = 0, failed = 0;
+  std::vector<double> put_receive_s;  // first byte to committed (recv + verify + commit)
+};
+
+class ReplicaService {
+ public:
+  explicit ReplicaService(ReplicaServiceConfig config);
+  ~ReplicaService();  // stops the listener thread
+  ReplicaService(const ReplicaService&) = delete;
+  ReplicaService& operator=(const ReplicaService&) = delete;
+
+  uint16_t port() const { return port_; }
+  std::string address() const { return config_.bind_address + ":" + std::to_string(port_); }
+  // Iterations of complete replica slots this machine holds for `owner` (empty if none).
+  std::vector<uint64_t> held_iterations(int owner);
+  ReplicaServiceStats stats();
+
+ private:
+  void serve();
+  void handle(int fd);
+  MemoryStore* segment(int owner, uint64_t capacity);  // under mu_
+
+  ReplicaServiceConfig config_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<std::pair<int, std::unique_ptr<MemoryStore>>> segments_;
+  ReplicaServiceStats stats_;
+  std::thread thread_;
+};
+
+// Client side. Each call connects, presents the token and does one request. Throw
+// std::runtime_error on connection, protocol or remote errors.
+struct PutResult {
+  uint64_t iteration = 0;
+  double seconds = 0;  // connect to acknowledgement (sent, received, verified, committed)
+};
+PutResult put_replica(const std::string& address, const std::string& token, int owner,
+                      const uint8_t* image, uint64_t bytes, int io_timeout_s = 60);
+
+struct FetchResult {
+  uint64_t bytes = 0;
+  uint64_t checksum = 0;  // the image checksum (verified)
+  double fetch_s = 0;   // connect to last byte received
+  double verify_s = 0;  // every tensor checksum (on the fetcher)
+};
+// Fetches `owner`'s replica of `iteration` into `out` and verifies it (throws on mismatch).
+FetchResult fetch_replica(const std::string& address, const std::string& token, int owner,
+                          uint64_t iteration, HostBuffer& out, int io_timeout_s = 60);
+
+// For tests: sends a hello with `token` and a GET, returns true if the server answered at all.
+bool probe_with_token(const std::string& address, const std::string& token);
+
+}  // namespace gemini::real

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Runs every analysis/ script on small inputs made here by gemini-sim: a 4-point sweep and a
+# one-day trace. Each must print --help and write a non-empty PNG. Exit 77 (skipped) when no
+# Python with matplotlib, pandas and numpy is found (Debian: python3-matplotlib/-pandas/-numpy).
+# Usage: analysis_test.sh GEMINI_SIM SOURCE_DIR
+set -eu
+SIM=$1
+SRC=$2
+PY=
+for p in /usr/bin/python3 python3; do
+  if "$p" -c "import matplotlib, pandas, numpy" 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "no python3 with matplotlib, pandas and numpy: skipped"; exit 77; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cat > "$T/base.yaml" <<'YAML'
+name: small
+cluster: {machines: 4, hardware: p4d.24xlarge}
+model: gpt2-100b
+training: {iteration_time: 62s}
+horizon: 1d
+storage: {bandwidth: 20Gbps}
+failures:
+  rate: 25%/day
+  events: [{at: 3h, machines: [1], kind: hardware}]
+strategies:
+  - {name: strawman, kind: strawman, persistent_interval: 3h, serialization: 81s}
+  - {name: highfreq, kind: highfreq, serialization: 81s}
+  - {name: gemini-blocking, kind: gemini, mode: blocking}
+  - gemini
+YAML
+cat > "$T/sweep.yaml" <<'YAML'
+name: small
+scenario: base.yaml
+axes:
+  - {key: cluster.machines, name: machines, values: [4, 8]}
+  - {key: cluster.hardware_overrides.network_bandwidth, name: bw, values: [100Gbps, 400Gbps]}
+trials: 2
+YAML
+"$SIM" sweep "$T/sweep.yaml" --out "$T/out" -q -j 2
+"$SIM" "$T/base.yaml" -q --trace "$T/trace.json" > /dev/null
+CSV=$T/out/sweep.csv
+cd "$SRC/analysis"
+for s in plot_ettr plot_waste plot_checkpoint_time plot_bars plot_timeline; do
+  "$PY" $s.py --help | grep -q "usage:" || { echo "$s --help failed"; exit 1; }
+done
+"$PY" plot_ettr.py "$CSV" --x machines --log-x --out "$T/ettr.png"
+"$PY" plot_ettr.py "$CSV" --x cluster_failures_per_day --out "$T/ettr_rate.png"
+"$PY" plot_waste.py "$CSV" --by machines --out "$T/waste.png"
+"$PY" plot_waste.py "$CSV" --by machines --per-failure --out "$T/per_failure.png"
+"$PY" plot_checkpoint_time.py "$CSV" --x bw --out "$T/ckpt.png"
+"$PY" plot_bars.py "$CSV" --metric checkpoint_interval_min --by bw --log-y --out "$T/freq.png"
+"$PY" plot_timeline.py "$T/trace.json" --out "$T/timeline.png"
+"$PY" plot_timeline.py "$T/trace.json" --window 2 6 --out "$T/timeline_zoom.png"
+for f in ettr ettr_rate waste per_failure ckpt freq timeline timeline_zoom; do
+  [ -s "$T/$f.png" ] || { echo "missing $f.png"; exit 1; }
+done
+echo "analysis scripts OK"

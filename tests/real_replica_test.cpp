@@ -1,0 +1,161 @@
+// Torch-free parts of data-parallel checkpointing: GEMINI placement (Algorithm 1), the TCP
+// replica service (token check, receiver-side verification, fetch), and the store extensions
+// recovery uses (MemoryStore iterations/load_iteration, DiskStore keep_previous).
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "checksum.hpp"
+#include "disk_store.hpp"
+#include "memory_store.hpp"
+#include "placement.hpp"
+#include "replica.hpp"
+#include "state_image.hpp"
+
+namespace gr = gemini::real;
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<uint8_t> make_image(uint64_t iteration, size_t floats = 20000) {
+  gr::ImageLayout layout = gr::plan_layout({{"model/w", gr::DType::kF32, {static_cast<int64_t>(floats)}},
+                                            {"train/iteration", gr::DType::kI64, {1}}});
+  std::vector<uint8_t> image(layout.total_bytes);
+  auto& w = layout.tensors[0];
+  for (uint64_t i = 0; i < w.nbytes; ++i) image[w.offset + i] = static_cast<uint8_t>(i * 13 + iteration);
+  std::memcpy(image.data() + layout.tensors[1].offset, &iteration, 8);
+  for (auto& t : layout.tensors) t.checksum = gr::xxh64(image.data() + t.offset, t.nbytes);
+  gr::write_header(layout, iteration, image.data());
+  return image;
+}
+std::string unique(const std::string& what) {
+  return "rt" + std::to_string(::getpid()) + "-" + what;
+}
+}  // namespace
+
+TEST(Placement, GroupRingAndAlgorithm1) {
+  using P = gr::Placement;
+  const auto g = gr::replica_peers(4, 2, P::kGroup);
+  EXPECT_EQ(g[0], std::vector<int>({1}));
+  EXPECT_EQ(g[1], std::vector<int>({0}));
+  EXPECT_EQ(g[2], std::vector<int>({3}));
+  EXPECT_EQ(g[3], std::vector<int>({2}));
+  const auto r = gr::replica_peers(4, 3, P::kRing);
+  EXPECT_EQ(r[0], std::vector<int>({1, 2}));
+  EXPECT_EQ(r[3], std::vector<int>({0, 1}));
+  EXPECT_EQ(gr::replica_sources(r)[0], std::vector<int>({2, 3}));
+  // 5 machines, m = 2: Algorithm 1 keeps one group {0,1} and rings the last 3 machines.
+  const auto a = gr::replica_peers(5, 2, P::kAuto);
+  EXPECT_EQ(a[0], std::vector<int>({1}));
+  EXPECT_EQ(a[1], std::vector<int>({0}));
+  EXPECT_EQ(a[2], std::vector<int>({3}));
+  EXPECT_EQ(a[3], std::vector<int>({4}));
+  EXPECT_EQ(a[4], std::vector<int>({2}));
+  EXPECT_EQ(gr::replica_peers(4, 2, P::kAuto), g);
+  EXPECT_THROW(gr::replica_peers(5, 2, P::kGroup), std::invalid_argument);
+  EXPECT_THROW(gr::replica_peers(2, 3, P::kRing), std::invalid_argument);
+  EXPECT_THROW(gr::parse_placement("star"), std::invalid_argument);
+  EXPECT_TRUE(gr::replica_peers(3, 1, P::kRing)[0].empty());
+}
+
+TEST(ReplicaService, TokenCheckedVerifiedStoredAndFetched) {
+  gr::ReplicaServiceConfig c;
+  c.token = "secret-token";
+  c.segments.job = unique("svc-m1");
+  gr::ReplicaService service(c);
+  EXPECT_EQ(service.address().rfind("127.0.0.1:", 0), 0u);
+  const auto image = make_image(20);
+
+  EXPECT_THROW(gr::put_replica(service.address(), "wrong-token", 3, image.data(), image.size()),
+               std::exception);
+  EXPECT_EQ(service.stats().rejected_tokens, 1u);
+  EXPECT_TRUE(service.held_iterations(3).empty());
+
+  auto bad = image;
+  bad[bad.size() / 2] ^= 1;  // the receiver must verify before committing
+  EXPECT_THROW(gr::put_replica(service.address(), c.token, 3, bad.data(), bad.size()), std::exception);
+  EXPECT_TRUE(service.held_iterations(3).empty());
+
+  EXPECT_EQ(gr::put_replica(service.address(), c.token, 3, image.data(), image.size()).iteration, 20u);
+  const auto newer = make_image(25);
+  gr::put_replica(service.address(), c.token, 3, newer.data(), newer.size());
+  EXPECT_EQ(service.held_iterations(3), std::vector<uint64_t>({25, 20}));
+
+  // The segment is the owner's replica on this machine, private to the user.
+  gr::MemoryStoreConfig seg = c.segments;
+  seg.rank = 3;
+  struct stat st {};
+  ASSERT_EQ(::stat(("/dev/shm/gemini-" + seg.job + "-r3").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  gr::HostBuffer out;
+  const auto f = gr::fetch_replica(service.address(), c.token, 3, 20, out);
+  ASSERT_EQ(f.bytes, image.size());
+  EXPECT_EQ(std::memcmp(out.data(), image.data(), image.size()), 0);
+  EXPECT_THROW(gr::fetch_replica(service.address(), c.token, 3, 99, out), std::runtime_error);
+  EXPECT_THROW(gr::fetch_replica(service.address(), "nope", 3, 20, out), std::exception);
+  gr::MemoryStore::unlink_segment(seg);
+}
+
+TEST(ReplicaService, RejectsBadBindAddress) {
+  gr::ReplicaServiceConfig c;
+  c.token = "t";
+  c.bind_address = "not-an-address";
+  EXPECT_THROW(gr::ReplicaService s(c), std::invalid_argument);
+  c.bind_address = "127.0.0.1";
+  c.token = "";
+  EXPECT_THROW(gr::ReplicaService s(c), std::invalid_argument);
+}
+
+TEST(MemoryStoreRecovery, IterationsAndLoadByIteration) {
+  gr::MemoryStoreConfig c;
+  c.job = unique("iters");
+  c.slot_capacity_bytes = make_image(0).size();
+  gr::MemoryStore s(c);
+  EXPECT_TRUE(s.iterations().empty());
+  for (uint64_t it : {5u, 10u, 15u}) {
+    const auto im = make_image(it);
+    s.save(im.data(), im.size());
+  }
+  EXPECT_EQ(s.iterations(), std::vector<uint64_t>({15, 10}));
+  gr::HostBuffer out;
+  EXPECT_EQ(s.load_iteration(10, out)->iteration, 10u);
+  EXPECT_FALSE(s.load_iteration(5, out).has_value());
+  ASSERT_TRUE(s.committed(15).has_value());
+  EXPECT_EQ(s.committed(15)->bytes, make_image(15).size());
+  s.destroy();
+}
+
+TEST(DiskStoreRecovery, KeepsPreviousCheckpoint) {
+  const fs::path dir = fs::temp_directory_path() / unique("disk");
+  gr::DiskStoreConfig c{dir.string(), "job", 2, true, true};
+  gr::DiskStore s(c);
+  for (uint64_t it : {10u, 20u, 30u}) {
+    const auto im = make_image(it);
+    s.save(im.data(), im.size());
+  }
+  EXPECT_EQ(s.iterations(), std::vector<uint64_t>({30, 20}));
+  gr::HostBuffer out;
+  EXPECT_EQ(s.load_iteration(20, out)->iteration, 20u);
+  EXPECT_FALSE(s.load_iteration(10, out).has_value());
+  // A corrupt newest file falls back to the previous one.
+  {
+    FILE* f = std::fopen(s.path().c_str(), "r+b");
+    const long at = static_cast<long>(make_image(30).size() / 2);
+    std::fseek(f, at, SEEK_SET);
+    const int ch = std::fgetc(f);
+    std::fseek(f, at, SEEK_SET);
+    std::fputc(ch ^ 0xff, f);
+    std::fclose(f);
+  }
+  const auto r = s.load_latest(out);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->iteration, 20u);
+  EXPECT_EQ(r->rejected.size(), 1u);
+  s.destroy();
+  fs::remove_all(dir);
+}
