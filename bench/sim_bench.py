@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Wall-clock benchmark of gemini-sim: medians over repetitions of whole-process runs.
 
-Usage: python3 bench/sim_bench.py [--bin build/sim/gemini-sim] [--reps 5] [--out FILE.md]
+Usage: python3 bench/sim_bench.py [--bin build/sim/gemini-sim] [--reps 5] [--out FILE.md] [--scaling]
 Targets (issue 2): scenarios/llama3-16k-h100.yaml, one trial, <= 10 s; 100 trials of
 scenarios/gemini-p4d-gpt2-100b.yaml <= 10 s, on a 2-core machine.
 """
 import argparse
+import json
 import os
+import re
 import platform
 import resource
 import statistics
@@ -43,11 +45,49 @@ def run_once(binary, scenario, extra):
         return time.perf_counter() - start
 
 
+LLAMA = "scenarios/llama3-16k-h100.yaml"
+
+
+def llama_variant(tmp, machines=2048, rate_scale=1.0, horizon_days=54):
+    """The Llama scenario with one knob changed, written to tmp."""
+    text = open(os.path.join(ROOT, LLAMA)).read()
+    text = re.sub(r"machines: 2048", f"machines: {machines}", text, count=1)
+    text = re.sub(r"rate: 0.379%/day", f"rate: {0.379 * rate_scale:.6g}%/day", text, count=1)
+    text = re.sub(r"horizon: 54d", f"horizon: {horizon_days}d", text, count=1)
+    # A model file is found next to the scenario's folder: point at the repository's models/.
+    text = re.sub(r"^model: (\S+)", lambda m: f"model: {os.path.join(ROOT, 'models', m.group(1) + '.yaml')}",
+                  text, count=1, flags=re.M)
+    path = os.path.join(tmp, f"llama-{machines}-{rate_scale}-{horizon_days}.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def scaling_rows(binary, reps):
+    """Wall time of one whole-process trial as machines, failures and horizon grow."""
+    rows = ["", "Scaling (Llama-3-like scenario, strawman + highfreq + gemini, 1 trial, whole process):", "",
+            "| machines | failure rate x | horizon d | failures | median s | min s | max s |", "|---|---|---|---|---|---|---|"]
+    cases = [(m, 1.0, 54) for m in (256, 512, 1024, 2048)] + [(2048, r, 54) for r in (0.25, 4.0)] + \
+            [(2048, 1.0, d) for d in (14, 27)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for machines, rate, days in cases:
+            path = llama_variant(tmp, machines, rate, days)
+            times = [run_once(binary, path, ["--trials", "1"]) for _ in range(reps)]
+            out = os.path.join(tmp, "r.json")
+            subprocess.run([binary, path, "-q", "--trials", "1", "--json", out], check=True, stdout=subprocess.DEVNULL)
+            failures = json.load(open(out))["strategies"][0]["failures"]["mean"]
+            rows.append(f"| {machines} | {rate} | {days} | {failures:.0f} | {statistics.median(times):.3f} | "
+                        f"{min(times):.3f} | {max(times):.3f} |")
+            print(f"  scaling {machines} x{rate} {days}d: {statistics.median(times):.3f} s", file=sys.stderr)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.path.join(ROOT, "build/sim/gemini-sim"))
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--out", help="also write the table (Markdown) here")
+    ap.add_argument("--scaling", action="store_true", help="also time machines / failures / horizon variants")
     args = ap.parse_args()
     if not os.path.exists(args.bin):
         sys.exit(f"error: {args.bin} not found; build first (scripts/build.sh)")
@@ -64,6 +104,8 @@ def main():
         rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         lines.append(f"| {name} | {statistics.median(times):.3f} | {min(times):.3f} | {max(times):.3f} | "
                      f"{target if target else '-'} | {rss_mb:.0f} |")
+    if args.scaling:
+        lines += scaling_rows(args.bin, args.reps)
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

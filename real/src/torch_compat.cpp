@@ -12,6 +12,7 @@
 
 #if GEMINI_TORCH_CUDA
 #include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #endif
@@ -58,6 +59,13 @@ std::shared_ptr<uint8_t> allocate_pinned_host(size_t bytes) {
 
 void synchronize(const torch::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.index() < 0 ? -1 : device.index());
+}
+
+void select_device(const torch::Device& device) {
+  if (!device.is_cuda()) return;
+#if GEMINI_TORCH_CUDA
+  c10::cuda::set_device(static_cast<c10::DeviceIndex>(device.index() < 0 ? 0 : device.index()));
+#endif
 }
 
 void run_copies(const torch::Device& device, const std::function<void()>& issue) {

@@ -26,6 +26,10 @@ std::shared_ptr<uint8_t> allocate_pinned_host(size_t bytes);
 // On CPU devices it just runs `issue`.
 void run_copies(const torch::Device& device, const std::function<void()>& issue);
 void synchronize(const torch::Device& device);
+// Makes `device` the current CUDA device of this process (c10::cuda::set_device) where CUDA
+// paths are built, so that contexts, pinned allocations and default streams all belong to it
+// (ranks sharing one GPU each select it explicitly). No-op for CPU devices.
+void select_device(const torch::Device& device);
 
 // Causal self-attention over (batch, heads, seq, head_dim); fused kernel on LibTorch >= 2.
 at::Tensor causal_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v);

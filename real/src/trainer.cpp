@@ -53,6 +53,7 @@ torch::Device parse_device(const std::string& name) {
   if (device.is_cuda()) {
     if (!compat::cuda_available()) throw std::invalid_argument("device " + name + ": CUDA is not available");
     if (!device.has_index()) device = torch::Device(torch::kCUDA, 0);
+    compat::select_device(device);
   } else if (!device.is_cpu()) {
     throw std::invalid_argument("device " + name + ": only cpu and cuda are supported");
   }
@@ -70,6 +71,8 @@ struct Trainer::Impl {
   uint64_t data_seed = 0;
   uint64_t iteration = 0;
   std::vector<int64_t> inputs, targets;
+  std::vector<torch::Tensor> params;
+  std::vector<float> flat;  // gradients + loss, reduced across ranks
 
   // The image: `device_tensors` (parameters, then moments) occupy layout entries
   // [0, device_tensors.size()); scalar/host entries follow in the order of `host_names`.
@@ -105,6 +108,10 @@ Trainer::Trainer(const TrainerConfig& config) : impl_(std::make_unique<Impl>(con
   for (auto& p : m.model->named_parameters()) {
     names.push_back(p.key());
     params.push_back(p.value());
+  }
+  m.params = params;
+  if (config.data_world < 1 || config.data_rank < 0 || config.data_rank >= config.data_world) {
+    throw std::invalid_argument("data_rank must be in [0, data_world)");
   }
   AdamWOptions opts;
   opts.lr = config.model.learning_rate;
@@ -143,10 +150,12 @@ Trainer::Trainer(const TrainerConfig& config) : impl_(std::make_unique<Impl>(con
 
 Trainer::~Trainer() = default;
 
-double Trainer::train_step() {
+double Trainer::train_step(const GradientReducer& reduce) {
   Impl& m = *impl_;
   const auto& c = m.config.model;
-  m.data->batch(m.iteration, c.micro_batch, c.seq_len, m.inputs.data(), m.targets.data());
+  const uint64_t position = m.iteration * static_cast<uint64_t>(m.config.data_world) +
+                            static_cast<uint64_t>(m.config.data_rank);
+  m.data->batch(position, c.micro_batch, c.seq_len, m.inputs.data(), m.targets.data());
   auto x = torch::from_blob(m.inputs.data(), {c.micro_batch, c.seq_len}, torch::kLong).to(m.device);
   auto y = torch::from_blob(m.targets.data(), {c.micro_batch * c.seq_len}, torch::kLong).to(m.device);
   m.model->train();
@@ -154,9 +163,40 @@ double Trainer::train_step() {
   auto loss = torch::nn::functional::cross_entropy(logits.view({-1, c.vocab}), y);
   m.optimizer->zero_grad();
   loss.backward();
+  double loss_value = loss.item<double>();
+  if (reduce) {
+    torch::NoGradGuard no_grad;
+    size_t total = 0;
+    for (const auto& p : m.params) total += static_cast<size_t>(p.numel());
+    m.flat.resize(total + 1);
+    float* flat = m.flat.data();
+    auto host = [&](size_t offset, const torch::Tensor& like) {
+      return torch::from_blob(flat + offset, {like.numel()}, torch::TensorOptions().dtype(torch::kFloat));
+    };
+    size_t offset = 0;
+    for (const auto& p : m.params) {
+      if (p.grad().defined()) {
+        host(offset, p).copy_(p.grad().reshape({-1}));
+      } else {
+        host(offset, p).zero_();
+      }
+      offset += static_cast<size_t>(p.numel());
+    }
+    flat[total] = static_cast<float>(loss_value);
+    reduce(flat, total + 1);
+    const float scale = 1.0f / static_cast<float>(m.config.data_world);
+    for (size_t i = 0; i <= total; ++i) flat[i] *= scale;
+    offset = 0;
+    for (auto& p : m.params) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      p.mutable_grad().view({-1}).copy_(host(offset, p));
+      offset += static_cast<size_t>(p.numel());
+    }
+    loss_value = static_cast<double>(flat[total]);
+  }
   m.optimizer->step();
   ++m.iteration;
-  return loss.item<double>();
+  return loss_value;
 }
 
 uint64_t Trainer::iteration() const { return impl_->iteration; }

@@ -1,0 +1,210 @@
+// c10d adapter: TCPStore + ProcessGroupGloo (or the TCP ring of tcp_allreduce.cpp where Gloo is
+// missing or not wanted). Every LibTorch-version difference of c10d lives here.
+//  - 1.13: ProcessGroupGloo derives from ProcessGroup; errors are c10::Error / std::runtime_error
+//    (gloo::IoException); a timed-out wait desynchronises the client (so we never wait on keys).
+//  - 2.x: ProcessGroupGloo derives from c10d::Backend (Options from Backend::Options); store
+//    timeouts throw c10::DistStoreError (a c10::Error). We only call members both versions have
+//    on ProcessGroupGloo itself, never through the ProcessGroup base.
+#include "dist.hpp"
+
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/version.h>
+
+#if defined(USE_C10D_GLOO) && __has_include(<gloo/algorithm.h>)
+#define GEMINI_HAVE_GLOO 1
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#else
+#define GEMINI_HAVE_GLOO 0
+#endif
+
+#include <thread>
+#include <vector>
+
+#include "tcp_allreduce.hpp"
+
+namespace gemini::real::dist {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string message(const std::exception& e) {
+  if (const auto* ce = dynamic_cast<const c10::Error*>(&e)) return ce->what_without_backtrace();
+  return e.what();
+}
+
+std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+
+template <typename F>
+auto guarded(const char* what, const std::string& key, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    throw StoreError(std::string("store ") + what + " " + key + ": " + message(e));
+  }
+}
+
+}  // namespace
+
+struct KvStore::Impl {
+  c10::intrusive_ptr<c10d::TCPStore> store;
+};
+
+KvStore::KvStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KvStore::~KvStore() = default;
+
+std::unique_ptr<KvStore> KvStore::serve(uint16_t port, std::chrono::milliseconds timeout) {
+  c10d::TCPStoreOptions o;
+  o.port = port;
+  o.isServer = true;
+  o.waitWorkers = false;
+  o.timeout = timeout;
+  auto impl = std::make_unique<Impl>();
+  impl->store = guarded("serve", std::to_string(port),
+                        [&] { return c10::make_intrusive<c10d::TCPStore>("127.0.0.1", o); });
+  return std::unique_ptr<KvStore>(new KvStore(std::move(impl)));
+}
+
+std::unique_ptr<KvStore> KvStore::connect(const std::string& host, uint16_t port,
+                                          std::chrono::milliseconds timeout) {
+  c10d::TCPStoreOptions o;
+  o.port = port;
+  o.isServer = false;
+  o.waitWorkers = false;
+  o.timeout = timeout;
+  auto impl = std::make_unique<Impl>();
+  impl->store = guarded("connect", host + ":" + std::to_string(port),
+                        [&] { return c10::make_intrusive<c10d::TCPStore>(host, o); });
+  return std::unique_ptr<KvStore>(new KvStore(std::move(impl)));
+}
+
+uint16_t KvStore::port() const { return impl_->store->getPort(); }
+
+void KvStore::set(const std::string& key, const std::string& value) {
+  guarded("set", key, [&] { impl_->store->set(key, bytes(value)); });
+}
+
+bool KvStore::check(const std::string& key) {
+  return guarded("check", key, [&] { return impl_->store->check({key}); });
+}
+
+std::optional<std::string> KvStore::try_get(const std::string& key) {
+  if (!check(key)) return std::nullopt;
+  auto v = guarded("get", key, [&] { return impl_->store->get(key); });
+  return std::string(v.begin(), v.end());
+}
+
+std::string KvStore::wait_get(const std::string& key, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (auto v = try_get(key)) return *v;
+    if (Clock::now() > deadline) {
+      throw StoreError("store: timed out after " + std::to_string(timeout.count()) +
+                       " ms waiting for " + key);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+int64_t KvStore::add(const std::string& key, int64_t delta) {
+  return guarded("add", key, [&] { return impl_->store->add(key, delta); });
+}
+
+struct Collective::Impl {
+  std::string name;
+#if GEMINI_HAVE_GLOO
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+#endif
+  std::unique_ptr<TcpRing> ring;
+};
+
+bool Collective::available() { return GEMINI_HAVE_GLOO != 0; }
+
+std::string Collective::backend() {
+  return GEMINI_HAVE_GLOO ? "gloo" : "tcp (LibTorch " TORCH_VERSION " built without Gloo headers)";
+}
+
+std::string Collective::check_kind(const std::string& kind) {
+  if (kind == "auto" || kind == "tcp") return "";
+  if (kind == "gloo") {
+    return GEMINI_HAVE_GLOO ? "" : "--collective gloo: LibTorch " TORCH_VERSION " was built without Gloo headers";
+  }
+  return "--collective must be auto, gloo or tcp (got '" + kind + "')";
+}
+
+Collective::Collective(KvStore& store, const std::string& prefix, int rank, int world,
+                       std::chrono::milliseconds timeout, const std::string& host,
+                       const std::string& kind, const std::string& token)
+    : impl_(std::make_unique<Impl>()) {
+  if (const std::string problem = check_kind(kind); !problem.empty()) throw std::invalid_argument(problem);
+  const bool use_gloo = kind == "gloo" || (kind == "auto" && GEMINI_HAVE_GLOO);
+  if (!use_gloo) {
+    impl_->name = "tcp";
+    TcpRingConfig c;
+    c.rank = rank;
+    c.world = world;
+    c.prefix = prefix;
+    c.bind = host;
+    c.token = token;
+    c.timeout = timeout;
+    RingRendezvous rv;
+    rv.set = [&store](const std::string& k, const std::string& v) { store.set(k, v); };
+    rv.wait_get = [&store](const std::string& k, std::chrono::milliseconds t) { return store.wait_get(k, t); };
+    impl_->ring = std::make_unique<TcpRing>(c, rv);
+    return;
+  }
+  impl_->name = "gloo";
+#if GEMINI_HAVE_GLOO
+  // Everyone arrives before anyone builds the group: the constructor waits for peers only as
+  // long as the Options timeout, and late replacements are normal after a failure.
+  const std::string joined = prefix + "/joined";
+  store.add(joined, 1);
+  const auto deadline = Clock::now() + timeout;
+  while (store.add(joined, 0) < world) {
+    if (Clock::now() > deadline) {
+      throw PeerFailure("only " + std::to_string(store.add(joined, 0)) + " of " +
+                        std::to_string(world) + " ranks joined " + prefix);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto prefixed = c10::make_intrusive<c10d::PrefixStore>(prefix, store.impl().store);
+  auto options = c10d::ProcessGroupGloo::Options::create(timeout);
+  options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(host));
+  options->threads = 1;
+  try {
+    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(prefixed, rank, world, options);
+  } catch (const std::exception& e) {
+    throw PeerFailure("building the Gloo group " + prefix + ": " + message(e));
+  }
+#endif
+}
+
+Collective::~Collective() = default;
+
+std::string Collective::name() const { return impl_->name; }
+
+void Collective::allreduce_sum(float* data, size_t count) {
+  if (impl_->ring) {
+    impl_->ring->allreduce_sum(data, count);
+    return;
+  }
+#if GEMINI_HAVE_GLOO
+  std::vector<at::Tensor> tensors{
+      at::from_blob(data, {static_cast<int64_t>(count)}, at::TensorOptions().dtype(at::kFloat))};
+  try {
+    auto work = impl_->group->allreduce(tensors);
+    work->wait();
+  } catch (const std::exception& e) {
+    throw PeerFailure("allreduce: " + message(e));
+  }
+#else
+  (void)data, (void)count;
+#endif
+}
+
+void Collective::barrier() {
+  float one = 1.0f;
+  allreduce_sum(&one, 1);
+}
+
+}  // namespace gemini::real::dist

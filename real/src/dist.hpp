@@ -1,0 +1,87 @@
+// Rendezvous store and collectives behind a torch-free interface: c10d TCPStore, and the
+// gradient all-reduce either through ProcessGroupGloo or through our own TCP ring
+// (tcp_allreduce.hpp), which needs no Gloo headers. dist.cpp is the only file that includes
+// c10d/Gloo headers and the only place that knows how they differ between LibTorch 1.13 and 2.x.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace gemini::real::dist {
+
+// The store failed or a wait on it ran out of time.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A collective failed: a peer died (connection reset/closed) or hung (timeout).
+class PeerFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Key-value rendezvous store (c10d::TCPStore). Reads never block on a missing key: `try_get`
+// checks first and `wait_get` polls, because a timed-out get desynchronises a 1.13 client.
+class KvStore {
+ public:
+  // Hosts the store on `port` (0: any free port; see port()). The server outlives every rank.
+  static std::unique_ptr<KvStore> serve(uint16_t port, std::chrono::milliseconds timeout);
+  static std::unique_ptr<KvStore> connect(const std::string& host, uint16_t port,
+                                          std::chrono::milliseconds timeout);
+  ~KvStore();
+  KvStore(const KvStore&) = delete;
+  KvStore& operator=(const KvStore&) = delete;
+
+  uint16_t port() const;
+  void set(const std::string& key, const std::string& value);
+  std::optional<std::string> try_get(const std::string& key);
+  // Polls until `key` exists; throws StoreError after `timeout`.
+  std::string wait_get(const std::string& key, std::chrono::milliseconds timeout);
+  int64_t add(const std::string& key, int64_t delta);
+  bool check(const std::string& key);
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  explicit KvStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The all-reduce of one generation over `store` under key prefix `prefix`.
+//   "gloo": a ProcessGroupGloo. The constructor first waits (polling the store, up to `timeout`)
+//           until all `world` ranks arrived, then builds the group.
+//   "tcp":  a TcpRing (tcp_allreduce.hpp): ranks publish <prefix>/ring/<rank> and connect to
+//           their ring neighbours, presenting `token` (the job token); `timeout` bounds the setup
+//           and any stretch without progress in a collective.
+//   "auto": gloo where this LibTorch has it, else tcp.
+// `host` is the numeric address either one binds and advertises.
+class Collective {
+ public:
+  Collective(KvStore& store, const std::string& prefix, int rank, int world,
+             std::chrono::milliseconds timeout, const std::string& host,
+             const std::string& kind = "auto", const std::string& token = "");
+  ~Collective();
+  Collective(const Collective&) = delete;
+  Collective& operator=(const Collective&) = delete;
+
+  // Sum over ranks, in place (host memory). Throws PeerFailure.
+  void allreduce_sum(float* data, size_t count);
+  void barrier();
+  std::string name() const;      // the backend in use: "gloo" or "tcp"
+  static std::string backend();  // what "auto" picks: "gloo", or "tcp (... without Gloo headers)"
+  static bool available();       // false when this LibTorch was built without Gloo
+  // "" if `kind` (auto|gloo|tcp) can be used with this build, else why not.
+  static std::string check_kind(const std::string& kind);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gemini::real::dist

@@ -1,0 +1,44 @@
+// Options of a data-parallel training rank, shared by gemini-train (which runs one rank when
+// WORLD_SIZE is set) and gemini-launch (which passes them on to every rank it starts).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace gemini::real {
+
+struct RankOptions {
+  std::string preset = "tiny";
+  std::string device = "cpu";
+  std::string strategy = "memory";  // none | disk | memory | gemini
+  int64_t interval = 10;            // checkpoint every N iterations
+  int64_t persistent_interval = 0;  // memory/gemini: also save to disk every N (0: never)
+  int64_t iterations = 100;
+  int threads = 1;
+  std::string dir = "/tmp/gemini-ckpt";
+  std::string shm_dir;
+  std::string job = "train";
+  uint64_t seed = 1234;
+  int machines = 1;                 // ranks are grouped into this many machines
+  int replicas = 2;                 // gemini: m, copies of each checkpoint counting the owner's
+  std::string placement = "auto";   // group | ring | auto (GEMINI Algorithm 1)
+  std::string bind = "127.0.0.1";   // replication listener and collective (Gloo / TCP ring) address
+  std::string collective = "auto";  // gradient all-reduce: auto | gloo | tcp (auto: gloo if built)
+  std::string run_dir;              // per-rank event logs (JSON lines)
+  int timeout_s = 60;               // rendezvous and collective timeout
+  int debug_save_pause_ms = 0;      // tests: pause halfway through each memory save
+  bool verify_restore = true;       // after a restore, re-capture and compare every tensor
+
+  // Adds the flags above to `app` (with validators).
+  void add_flags(CLI::App& app, bool with_rank_only_flags);
+  // The argument list that reproduces these options.
+  std::vector<std::string> to_args() const;
+  // Cross-flag checks (ranks/machines/replicas, strategy needs): returns "" or the problem.
+  std::string check(int world_size) const;
+};
+
+}  // namespace gemini::real

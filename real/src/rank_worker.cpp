@@ -1,0 +1,497 @@
+// A data-parallel training rank: rendezvous, recovery agreement, training, checkpoints.
+#include "rank_worker.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "checksum.hpp"
+#include "disk_store.hpp"
+#include "dist.hpp"
+#include "memory_store.hpp"
+#include "placement.hpp"
+#include "replica.hpp"
+#include "state_image.hpp"
+#include "trainer.hpp"
+
+namespace gemini::real {
+
+double monotonic_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+using json = nlohmann::json;
+
+struct BadEnvironment : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+std::string env_str(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  if (v && *v) return v;
+  if (fallback) return fallback;
+  throw BadEnvironment(std::string("environment variable ") + name + " is required");
+}
+
+int env_int(const char* name, const char* fallback) {
+  const std::string v = env_str(name, fallback);
+  try {
+    size_t used = 0;
+    const long x = std::stol(v, &used);
+    if (used != v.size() || x < 0 || x > (1L << 30)) throw std::out_of_range(v);
+    return static_cast<int>(x);
+  } catch (const std::exception&) {
+    throw BadEnvironment(std::string(name) + "=" + v + " is not a non-negative integer");
+  }
+}
+
+// JSON lines, appended with one write() each so that a SIGKILL never leaves half an event
+// (beyond the last line) and everything written before it survives.
+class EventLog {
+ public:
+  explicit EventLog(const std::string& path) {
+    if (path.empty()) return;
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd_ < 0) throw std::runtime_error("cannot open event log " + path);
+  }
+  ~EventLog() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void write(json j) {
+    if (fd_ < 0) return;
+    j["t"] = monotonic_s();
+    const std::string line = j.dump() + "\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    if (::write(fd_, line.data(), line.size()) < 0) { /* measurements only; keep training */ }
+  }
+
+ private:
+  int fd_ = -1;
+  std::mutex mu_;
+};
+
+std::string join(const std::vector<uint64_t>& v) {
+  std::string s;
+  for (uint64_t x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
+std::set<uint64_t> split(const std::string& s) {
+  std::set<uint64_t> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.insert(std::stoull(s.substr(start, end - start)));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Background sender of one rank's checkpoints to its replica holders (GEMINI). One checkpoint
+// at a time; the training loop waits for the previous one before the next save.
+class Replicator {
+ public:
+  struct Target {
+    int rank;
+    std::string address;
+  };
+  Replicator(std::vector<Target> targets, std::string token, int owner, int generation, EventLog& log)
+      : targets_(std::move(targets)), token_(std::move(token)), owner_(owner), gen_(generation),
+        log_(log), thread_([this] { run(); }) {}
+  ~Replicator() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void submit(uint64_t iteration, const uint8_t* data, uint64_t bytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    job_ = Job{iteration, data, bytes, monotonic_s()};
+    busy_ = true;
+    cv_.notify_all();
+  }
+  // Blocks until the previous checkpoint reached every holder (or failed); returns the wait.
+  double wait_idle() {
+    const double t0 = monotonic_s();
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !busy_; });
+    return monotonic_s() - t0;
+  }
+
+ private:
+  struct Job {
+    uint64_t iteration = 0;
+    const uint8_t* data = nullptr;
+    uint64_t bytes = 0;
+    double submitted = 0;
+  };
+  void run() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || busy_; });
+        if (stop_ && !busy_) return;
+        job = job_;
+      }
+      bool ok = true;
+      for (const auto& t : targets_) {
+        try {
+          const PutResult r = put_replica(t.address, token_, owner_, job.data, job.bytes);
+          log_.write({{"e", "replicate"}, {"gen", gen_}, {"rank", owner_}, {"iteration", job.iteration},
+                      {"holder", t.rank}, {"bytes", job.bytes}, {"seconds", r.seconds}});
+        } catch (const std::exception& e) {
+          ok = false;
+          log_.write({{"e", "replicate_error"}, {"gen", gen_}, {"rank", owner_},
+                      {"iteration", job.iteration}, {"holder", t.rank}, {"error", e.what()}});
+        }
+      }
+      log_.write({{"e", "replicated"}, {"gen", gen_}, {"rank", owner_}, {"iteration", job.iteration},
+                  {"ok", ok}, {"bytes", job.bytes * targets_.size()},
+                  {"seconds", monotonic_s() - job.submitted}});
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        busy_ = false;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  std::vector<Target> targets_;
+  std::string token_;
+  int owner_, gen_;
+  EventLog& log_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool busy_ = false, stop_ = false;
+  Job job_;
+  std::thread thread_;
+};
+
+struct Recovered {
+  bool found = false;
+  uint64_t iteration = 0;
+  std::string tier = "none";
+  int holder = -1;
+  LoadResult load;
+  double load_s = 0;
+};
+
+int train(const RankOptions& o) {
+  const int world = env_int("WORLD_SIZE", nullptr);
+  const int rank = env_int("RANK", nullptr);
+  if (rank >= world) throw BadEnvironment("RANK must be < WORLD_SIZE");
+  if (const std::string problem = o.check(world); !problem.empty()) throw BadEnvironment(problem);
+  const int rpm = world / o.machines;
+  const int machine = rank / rpm;
+  const int local = env_int("LOCAL_RANK", std::to_string(rank % rpm).c_str());
+  if (local != rank % rpm) throw BadEnvironment("LOCAL_RANK must be RANK % ranks_per_machine");
+  const std::string master = env_str("MASTER_ADDR", "127.0.0.1");
+  const int port = env_int("MASTER_PORT", nullptr);
+  const int gen = env_int("GEMINI_GENERATION", "0");
+  const auto timeout = std::chrono::milliseconds(int64_t{o.timeout_s} * 1000);
+  const std::string g = "g" + std::to_string(gen);
+  const double t_start = monotonic_s();
+
+  EventLog log(o.run_dir.empty() ? "" : o.run_dir + "/rank" + std::to_string(rank) + ".events.jsonl");
+  log.write({{"e", "start"}, {"gen", gen}, {"rank", rank}, {"machine", machine}, {"pid", ::getpid()}});
+
+  const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+  set_checksum_threads(threads);
+  auto store = dist::KvStore::connect(master, static_cast<uint16_t>(port), timeout);
+  const std::string token = store->wait_get("job/token", timeout);
+
+  TrainerConfig tc;
+  tc.model = preset(o.preset);
+  tc.device = o.device;
+  tc.threads = threads;
+  tc.seed = o.seed;
+  tc.data_rank = rank;
+  tc.data_world = world;
+  Trainer trainer(tc);
+  HostBuffer buffer = trainer.make_buffer();
+  buffer.ensure(trainer.image_bytes());
+
+  const bool use_memory = o.strategy == "memory" || o.strategy == "gemini";
+  const bool gemini = o.strategy == "gemini";
+  std::unique_ptr<MemoryStore> memory;
+  if (use_memory) {
+    MemoryStoreConfig mc;
+    mc.job = o.job + "-m" + std::to_string(machine);
+    mc.rank = rank;
+    mc.slot_capacity_bytes = trainer.image_bytes();
+    mc.dir = o.shm_dir;
+    memory = std::make_unique<MemoryStore>(mc);
+  }
+  std::unique_ptr<DiskStore> disk;
+  if (o.strategy == "disk" || o.persistent_interval > 0) {
+    DiskStoreConfig dc;
+    dc.dir = o.dir;
+    dc.job = o.job;
+    dc.rank = rank;
+    dc.cold_load = true;
+    dc.keep_previous = true;
+    disk = std::make_unique<DiskStore>(dc);
+  }
+
+  // Replica placement: my checkpoints go to the rank with my local index on each peer machine;
+  // I hold those of my local index on each source machine.
+  std::vector<int> holders, owners;
+  std::unique_ptr<ReplicaService> service;
+  if (gemini) {
+    const auto peers = replica_peers(o.machines, o.replicas, parse_placement(o.placement));
+    const auto sources = replica_sources(peers);
+    for (int j : peers[static_cast<size_t>(machine)]) holders.push_back(j * rpm + local);
+    for (int s : sources[static_cast<size_t>(machine)]) owners.push_back(s * rpm + local);
+    ReplicaServiceConfig rc;
+    rc.bind_address = o.bind;
+    rc.token = token;
+    rc.segments.job = o.job + "-m" + std::to_string(machine);
+    rc.segments.dir = o.shm_dir;
+    service = std::make_unique<ReplicaService>(rc);
+  }
+  store->set(g + "/addr/" + std::to_string(rank), service ? service->address() : "");
+
+  dist::Collective group(*store, g, rank, world, timeout, o.bind, o.collective, token);
+  const double t_group = monotonic_s();
+  std::vector<std::string> address(static_cast<size_t>(world));
+  for (int r = 0; r < world; ++r) address[r] = store->wait_get(g + "/addr/" + std::to_string(r), timeout);
+
+  // ---- Recovery: the newest iteration that every rank can load, from its fastest tier. ----
+  json holds = json::object();
+  for (int owner : owners) holds[std::to_string(owner)] = service->held_iterations(owner);
+  store->set(g + "/holds/" + std::to_string(rank), holds.dump());
+  const std::vector<uint64_t> own_memory = memory ? memory->iterations() : std::vector<uint64_t>{};
+  const std::vector<uint64_t> own_disk = disk ? disk->iterations() : std::vector<uint64_t>{};
+  std::vector<std::pair<int, std::set<uint64_t>>> peer_copies;
+  std::set<uint64_t> loadable(own_memory.begin(), own_memory.end());
+  loadable.insert(own_disk.begin(), own_disk.end());
+  for (int r = 0; r < world; ++r) {
+    const json h = json::parse(store->wait_get(g + "/holds/" + std::to_string(r), timeout));
+    if (!h.contains(std::to_string(rank))) continue;
+    std::set<uint64_t> its;
+    for (const auto& it : h[std::to_string(rank)]) its.insert(it.get<uint64_t>());
+    loadable.insert(its.begin(), its.end());
+    peer_copies.emplace_back(r, std::move(its));
+  }
+  store->set(g + "/loadable/" + std::to_string(rank),
+             join(std::vector<uint64_t>(loadable.begin(), loadable.end())));
+  std::set<uint64_t> common = loadable;
+  for (int r = 0; r < world; ++r) {
+    const auto theirs = split(store->wait_get(g + "/loadable/" + std::to_string(r), timeout));
+    std::set<uint64_t> both;
+    std::set_intersection(common.begin(), common.end(), theirs.begin(), theirs.end(),
+                          std::inserter(both, both.begin()));
+    common = std::move(both);
+  }
+  const double t_agreed = monotonic_s();
+
+  Recovered rec;
+  if (!common.empty()) {
+    rec.iteration = *common.rbegin();
+    std::vector<std::string> errors;
+    auto contains = [](const auto& v, uint64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+    if (memory && contains(own_memory, rec.iteration)) {
+      try {
+        if (auto r = memory->load_iteration(rec.iteration, buffer)) rec.load = *r, rec.tier = "memory", rec.found = true;
+      } catch (const std::exception& e) {
+        errors.push_back(std::string("memory: ") + e.what());
+      }
+    }
+    for (const auto& [holder, its] : peer_copies) {
+      if (rec.found || !its.count(rec.iteration)) continue;
+      try {
+        const FetchResult f = fetch_replica(address[holder], token, rank, rec.iteration, buffer);
+        rec.load.iteration = rec.iteration;
+        rec.load.bytes = f.bytes;
+        rec.load.checksum = f.checksum;
+        rec.load.fetch_s = f.fetch_s;
+        rec.load.verify_s = f.verify_s;
+        rec.tier = "peer";
+        rec.holder = holder;
+        rec.found = true;
+      } catch (const std::exception& e) {
+        errors.push_back("peer " + std::to_string(holder) + ": " + e.what());
+      }
+    }
+    if (!rec.found && disk && contains(own_disk, rec.iteration)) {
+      try {
+        if (auto r = disk->load_iteration(rec.iteration, buffer)) rec.load = *r, rec.tier = "disk", rec.found = true;
+      } catch (const std::exception& e) {
+        errors.push_back(std::string("disk: ") + e.what());
+      }
+    }
+    if (!rec.found) {
+      std::string why;
+      for (const auto& e : errors) why += "; " + e;
+      throw std::runtime_error("ranks agreed on iteration " + std::to_string(rec.iteration) +
+                               " but no tier delivered it" + why);
+    }
+  }
+  const double t_fetched = monotonic_s();
+  int tensors = 0, tensors_equal = 0;
+  uint64_t restored_checksum = 0;
+  if (rec.found) {
+    trainer.restore(buffer.data(), rec.load.bytes);
+    rec.load_s = monotonic_s() - t_fetched;
+    if (o.verify_restore) {
+      HostBuffer check = trainer.make_buffer();
+      const CaptureResult c = trainer.capture(check);
+      restored_checksum = c.checksum;
+      const ImageInfo want = parse_header(buffer.data(), rec.load.bytes);
+      const ImageInfo got = parse_header(check.data(), c.bytes);
+      tensors = static_cast<int>(want.tensors.size());
+      for (size_t i = 0; i < want.tensors.size() && i < got.tensors.size(); ++i) {
+        tensors_equal += want.tensors[i].name == got.tensors[i].name &&
+                         want.tensors[i].checksum == got.tensors[i].checksum;
+      }
+    }
+  }
+  group.barrier();
+  const double t_ready = monotonic_s();
+  json recovery = {{"e", "recovery"}, {"gen", gen}, {"rank", rank}, {"machine", machine},
+                   {"t_start", t_start}, {"t_group", t_group}, {"t_agreed", t_agreed},
+                   {"t_fetched", t_fetched}, {"t_ready", t_ready}, {"found", rec.found},
+                   {"iteration", rec.iteration}, {"tier", rec.tier}, {"holder", rec.holder},
+                   {"bytes", rec.load.bytes}, {"fetch_s", rec.load.fetch_s},
+                   {"verify_s", rec.load.verify_s}, {"load_s", rec.load_s}, {"cold", rec.load.cold},
+                   {"checkpoint_checksum", rec.load.checksum}, {"restored_checksum", restored_checksum},
+                   {"tensors", tensors}, {"tensors_equal", tensors_equal},
+                   {"candidates", {{"memory", own_memory}, {"disk", own_disk}}},
+                   {"common", std::vector<uint64_t>(common.begin(), common.end())}};
+  json peers_json = json::array();
+  for (const auto& [holder, its] : peer_copies) {
+    peers_json.push_back({{"holder", holder}, {"iterations", std::vector<uint64_t>(its.begin(), its.end())}});
+  }
+  recovery["candidates"]["peer"] = peers_json;
+  log.write(recovery);
+  if (rank == 0) {
+    std::fprintf(stderr, "[rank 0] generation %d: %s at iteration %llu (group %.3f s after start)\n", gen,
+                 rec.found ? ("resumed from " + rec.tier).c_str() : "fresh start",
+                 static_cast<unsigned long long>(rec.iteration), t_group - t_start);
+  }
+  log.write({{"e", "model"}, {"gen", gen}, {"rank", rank}, {"parameters", trainer.parameter_count()},
+             {"image_bytes", trainer.image_bytes()}, {"weights_bytes", trainer.image_breakdown().weights_bytes},
+             {"optimizer_bytes", trainer.image_breakdown().optimizer_bytes},
+             {"torch", Trainer::torch_version()}, {"backend", group.name()},
+             {"gpu", trainer.gpu_name()}, {"device", trainer.device()},
+             {"pinned_host_buffer", buffer.pinned()}, {"threads", threads}});
+
+  // ---- Training. ----
+  std::unique_ptr<Replicator> replicator;
+  if (gemini) {
+    std::vector<Replicator::Target> targets;
+    for (int h : holders) targets.push_back({h, address[h]});
+    replicator = std::make_unique<Replicator>(std::move(targets), token, rank, gen, log);
+  }
+  double allreduce_s = 0;  // the last step's gradient all-reduce (host buffer, all ranks)
+  const GradientReducer reduce = [&](float* data, size_t n) {
+    const double a0 = monotonic_s();
+    group.allreduce_sum(data, n);
+    allreduce_s = monotonic_s() - a0;
+  };
+  const std::string iter_key = g + "/iter/" + std::to_string(rank);
+  while (static_cast<int64_t>(trainer.iteration()) < o.iterations) {
+    const double t0 = monotonic_s();
+    const double loss = trainer.train_step(reduce);
+    const double step_s = monotonic_s() - t0;
+    const auto it = static_cast<int64_t>(trainer.iteration());
+    store->set(iter_key, std::to_string(it));
+    log.write({{"e", "iter"}, {"gen", gen}, {"rank", rank}, {"iteration", it}, {"loss", loss}, {"step_s", step_s},
+               {"allreduce_s", allreduce_s}});
+    if (rank == 0) {
+      std::printf("iteration=%lld loss=%.9g step_s=%.6f\n", static_cast<long long>(it), loss, step_s);
+      std::fflush(stdout);
+    }
+    const bool ckpt = o.strategy != "none" && it % o.interval == 0;
+    const bool persist = disk && (o.strategy == "disk" ? ckpt : it % o.persistent_interval == 0);
+    if (!ckpt && !persist) continue;
+
+    const double s0 = monotonic_s();
+    const double wait_s = replicator ? replicator->wait_idle() : 0.0;
+    const CaptureResult cap = trainer.capture(buffer);
+    double memory_s = 0, disk_s = 0, disk_fsync_s = 0;
+    if (memory && ckpt) {
+      const double m0 = monotonic_s();
+      if (o.debug_save_pause_ms > 0) {
+        int slot = -1;
+        uint8_t* dst = memory->begin_save(cap.bytes, &slot);
+        const uint64_t half = cap.bytes / 2;
+        std::memcpy(dst, buffer.data(), half);
+        store->set(g + "/saving/" + std::to_string(rank), std::to_string(it));
+        std::this_thread::sleep_for(std::chrono::milliseconds(o.debug_save_pause_ms));
+        std::memcpy(dst + half, buffer.data() + half, cap.bytes - half);
+        memory->commit(slot);
+      } else {
+        memory->save(buffer.data(), cap.bytes);
+      }
+      memory_s = monotonic_s() - m0;
+    }
+    if (persist) {
+      const double d0 = monotonic_s();
+      disk_fsync_s = disk->save(buffer.data(), cap.bytes).commit_s;
+      disk_s = monotonic_s() - d0;
+    }
+    const double stall_s = monotonic_s() - s0;
+    if (replicator && ckpt) {
+      const auto view = memory->committed(static_cast<uint64_t>(it));
+      if (view) replicator->submit(static_cast<uint64_t>(it), view->data, view->bytes);
+    }
+    log.write({{"e", "save"}, {"gen", gen}, {"rank", rank}, {"iteration", it}, {"bytes", cap.bytes},
+               {"checksum", cap.checksum}, {"memory", memory && ckpt}, {"disk", persist},
+               {"stall_s", stall_s}, {"replication_wait_s", wait_s}, {"snapshot_copy_s", cap.copy_s},
+               {"snapshot_checksum_s", cap.checksum_s}, {"memory_s", memory_s}, {"disk_s", disk_s},
+               {"disk_fsync_s", disk_fsync_s}});
+  }
+  const double wait_s = replicator ? replicator->wait_idle() : 0.0;
+  group.barrier();  // every rank's replicas are in place before anyone's service stops
+  const CaptureResult fin = trainer.capture(buffer);
+  json done = {{"e", "done"}, {"gen", gen}, {"rank", rank}, {"iteration", trainer.iteration()},
+               {"checksum", fin.checksum}, {"final_replication_wait_s", wait_s}};
+  if (service) {
+    const auto st = service->stats();
+    done["replica_service"] = {{"puts", st.puts}, {"gets", st.gets}, {"rejected_tokens", st.rejected_tokens},
+                               {"failed", st.failed}, {"put_receive_s", st.put_receive_s}};
+  }
+  log.write(done);
+  store->set(g + "/done/" + std::to_string(rank), std::to_string(fin.checksum));
+  return kRankOk;
+}
+
+}  // namespace
+
+int run_rank(const RankOptions& o) {
+  try {
+    return train(o);
+  } catch (const BadEnvironment& e) {
+    std::fprintf(stderr, "gemini-train: %s\n", e.what());
+    return kRankBadFlags;
+  } catch (const dist::PeerFailure& e) {
+    std::fprintf(stderr, "gemini-train: peer failure: %s\n", e.what());
+    return kRankPeerFailure;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gemini-train: error: %s\n", e.what());
+    return kRankError;
+  }
+}
+
+}  // namespace gemini::real
