@@ -33,6 +33,8 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     if (i == "disk") { add("disk-write"); add("disk-read-cold"); continue; }
     if (i == "memcpy") { add("host-memcpy"); continue; }
     if (i == "tcp") { add("tcp-loopback"); continue; }
+    if (i == "checksum") { add("checksum-xxh64"); continue; }
+    if (i == "shm") { add("shm-write-fresh"); add("shm-read-fresh"); continue; }
     if (i == "nccl") { add("nccl-allreduce"); continue; }
     const auto& c = cpu_benchmark_names();
     const auto& g = gpu_benchmark_names();
@@ -89,8 +91,9 @@ int main(int argc, char** argv) {
   app.add_option("--warmups", warmups, "Untimed runs before each size (none from 1 GiB up)")->check(CLI::Range(0, 1000));
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
-                 "Comma-separated names or groups: all, cpu, gpu, disk, memcpy, tcp, nccl, host-memcpy, "
-                 "disk-write, disk-read-cold, tcp-loopback, gpu-h2d-pinned, gpu-d2h-pinned, "
+                 "Comma-separated names or groups: all, cpu, gpu, disk, memcpy, tcp, nccl, checksum, shm, "
+                 "host-memcpy, disk-write, disk-read-cold, tcp-loopback, checksum-xxh64, shm-write-fresh, "
+                 "shm-read-fresh, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
   app.add_flag("--quiet", quiet, "No progress lines");
@@ -168,6 +171,19 @@ int main(int argc, char** argv) {
   }
   if (has(wanted, "tcp-loopback")) {
     try { run.benchmarks.push_back(bench_tcp_loopback(cpu, progress)); } catch (const std::exception& e) { record_error("tcp-loopback", e); }
+    save();
+  }
+  if (has(wanted, "checksum-xxh64")) {
+    try { run.benchmarks.push_back(bench_checksum(cpu, progress)); } catch (const std::exception& e) { record_error("checksum-xxh64", e); }
+    save();
+  }
+  const bool sw = has(wanted, "shm-write-fresh"), sr = has(wanted, "shm-read-fresh");
+  if (sw || sr) {
+    try {
+      for (auto& r : bench_shm_fresh(cpu, sw, sr, progress)) run.benchmarks.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      record_error(sw ? "shm-write-fresh" : "shm-read-fresh", e);
+    }
     save();
   }
   const bool dw = has(wanted, "disk-write"), dr = has(wanted, "disk-read-cold");

@@ -43,6 +43,9 @@ const std::pair<const char*, const char*> kHardwareFields[] = {
     {"disk-read-cold", "local_disk_read"},
     {"host-memcpy", "host_memcpy"},
     {"tcp-loopback", "loopback_tcp"},
+    {"checksum-xxh64", "checksum"},
+    {"shm-write-fresh", "shm_write_fresh"},
+    {"shm-read-fresh", "shm_read_fresh"},
 };
 }  // namespace
 

@@ -18,9 +18,11 @@ cd "$ROOT" || exit 1
 OUT=${OUT:-$ROOT/out/device}
 mkdir -p "$OUT"
 exec > >(tee "$OUT/session.log") 2>&1
+TEE_PID=$!
+trap 'exec 1>&- 2>&-; wait "$TEE_PID" 2>/dev/null' EXIT  # session.log complete before $OUT is collected
 
 START=$(date +%s)
-BUDGET_S=${BUDGET_S:-370}          # the whole script, build included
+BUDGET_S=${BUDGET_S:-390}          # the whole script, build included
 RESERVE_S=${RESERVE_S:-15}         # kept for the summary at the end
 DEVICE=${DEVICE:-cuda:0}
 PRESET=${PRESET:-seed}
@@ -31,7 +33,7 @@ ITERS=${ITERS:-15}
 INTERVAL=${INTERVAL:-5}
 FAIL_PROCESS=${FAIL_PROCESS:-7}    # rank 1 killed at iteration 7 (checkpoint 5 exists)
 FAIL_MACHINE=${FAIL_MACHINE:-12}   # machine 1 (ranks 2, 3) lost at iteration 12 (checkpoint 10)
-BASE_ITERS=${BASE_ITERS:-6}
+BASE_ITERS=${BASE_ITERS:-5}
 RUN_CAP_S=${RUN_CAP_S:-130}        # longest any one failure run may take
 MIN_RUN_S=${MIN_RUN_S:-70}         # kept for each failure run still to come
 RANK_TIMEOUT_S=${RANK_TIMEOUT_S:-90}  # rendezvous / all-reduce timeout inside the ranks
@@ -56,6 +58,7 @@ if [ -z "${LAUNCH:-}" ]; then
     -DGEMINI_BUILD_REAL=ON -DGEMINI_WITH_CUDA=ON -DCUDAToolkit_ROOT=/usr/local/cuda > /tmp/configure.log 2>&1 \
     || { tail -40 /tmp/configure.log; loud "configure failed"; exit 1; }
   grep -E "gemini:|CUDA" /tmp/configure.log | head -12
+  grep -q "real/ CUDA stream paths 1" /tmp/configure.log || loud "CUDA stream paths are not built (snapshots would not use the side stream)"
   if ! cmake --build build-gpu-real --target gemini-launch gemini-train -j 16 > /tmp/build.log 2>&1; then
     grep -E "error|FAILED" -A3 /tmp/build.log | head -60
     loud "build failed"

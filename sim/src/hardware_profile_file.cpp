@@ -37,7 +37,8 @@ std::vector<std::string> apply_calibrated_profile(const std::string& path, Hardw
   const MapReader h = file.child("hardware", {"cpu_memory_bytes", "gpu_model", "gpus_per_machine", "gpu_memory_bytes",
                                               "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
                                               "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
-                                              "loopback_tcp", "serialize"});
+                                              "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
+                                              "shm_read_fresh"});
   std::vector<std::string> applied;
   int measured_gpus = 1;
   h.read_int("gpus_per_machine", &measured_gpus);

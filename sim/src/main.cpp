@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "gemini/commands.hpp"
+#include "gemini/compare.hpp"
 #include "gemini/sweep_commands.hpp"
 
 namespace {
@@ -78,6 +79,20 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--json", merge.json_path, "also the joined JSON");
   merge_cmd->add_flag("--allow-missing", merge.allow_missing, "write what is there even if points are missing");
 
+  gemini::CompareOptions compare;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "measured gemini-launch runs vs the calibrated model and the engine, per phase (docs/VALIDATION.md)");
+  compare_cmd->add_option("runs", compare.runs, "run JSONs written by gemini-launch --out")->required();
+  compare_cmd->add_option("--profile", compare.profile_path, "hardware profile YAML written by gemini-calibrate")
+      ->required();
+  compare_cmd->add_option("--json", compare.json_path, "write the comparison as JSON");
+  compare_cmd->add_option("--tolerance", compare.tolerance, "relative error allowed on checked phases (0.15 = 15%)")
+      ->check(CLI::PositiveNumber);
+  compare_cmd->add_option("--min-phase", compare.min_phase_s, "check only phases whose measured median exceeds this (s)")
+      ->check(CLI::NonNegativeNumber);
+  compare_cmd->add_flag("--no-engine", compare.no_engine, "closed-form predictions only (no SimGrid run)");
+  compare_cmd->add_option("--jobs,-j", compare.jobs, "engine processes (default: all cores)")->check(CLI::PositiveNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -88,6 +103,7 @@ int main(int argc, char** argv) {
   if (*merge_cmd) return gemini::merge_command(merge);
   if (*placement_cmd) return gemini::placement_command(placement);
   if (*optimize_cmd) return gemini::optimize_command(optimize);
+  if (*compare_cmd) return gemini::compare_command(compare);
   if (run.scenario_path.empty()) {
     std::cerr << "error: a scenario file is required (see --help)\n";
     return gemini::kExitBadInput;

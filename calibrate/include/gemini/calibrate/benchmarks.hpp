@@ -50,6 +50,14 @@ BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress);
 std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::string& dir,
                                         bool want_write, bool want_read, Progress& progress);
 
+// XXH64 (real/'s checksum) over a pre-faulted buffer, caches flushed: "checksum-xxh64".
+BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress);
+
+// Copies into ("shm-write-fresh") and out of ("shm-read-fresh") a fresh mapping of a /dev/shm
+// file: what real/'s MemoryStore pays the first time a process touches a slot.
+std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_write, bool want_read,
+                                             Progress& progress);
+
 // One-way TCP throughput over 127.0.0.1 between two threads (send `bytes`, wait for a 1-byte ack).
 BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress);
 

@@ -1,0 +1,176 @@
+// Host-side costs of real/'s checkpoint path that plain memcpy does not cover: the XXH64
+// checksum every save and every load computes, and copies into / out of a shared-memory
+// segment whose pages this process has not mapped yet (real/'s MemoryStore slots after a
+// restart or on first use: every 4 KiB page costs a minor fault).
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <system_error>
+
+#include "../../real/src/checksum.hpp"
+#include "buffer.hpp"
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/sizes.hpp"
+#include "gemini/calibrate/timing.hpp"
+
+namespace gemini::calibrate {
+namespace {
+
+using detail::make_prefaulted;
+
+[[noreturn]] void throw_errno(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+// Writes a scratch area of 4x the last-level cache (64-512 MiB) so the next access is cold.
+struct CacheFlusher {
+  CacheFlusher() {
+    long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (llc <= 0) llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    bytes = std::clamp<uint64_t>(llc > 0 ? 4ull * static_cast<uint64_t>(llc) : 0, 64ull << 20, 512ull << 20);
+    scratch = make_prefaulted(bytes, 11);
+  }
+  void flush() {
+    std::memset(scratch.get(), ++fill, bytes);
+    detail::clobber_memory();
+  }
+  uint64_t bytes = 0;
+  detail::HostBuffer scratch;
+  char fill = 0;
+};
+
+// A shared-memory file of `bytes` (shm_open, posix_fallocate as real/'s MemoryStore does).
+class ShmFile {
+ public:
+  explicit ShmFile(uint64_t bytes) : bytes_(bytes) {
+    name_ = "/gemini-calib-" + std::to_string(::getpid());
+    fd_ = ::shm_open(name_.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd_ < 0) throw_errno("shm_open " + name_);
+    const int rc = ::posix_fallocate(fd_, 0, static_cast<off_t>(bytes_));
+    if (rc != 0) {
+      errno = rc;
+      cleanup();
+      throw_errno("posix_fallocate of " + std::to_string(bytes_) + " bytes in /dev/shm");
+    }
+  }
+  ~ShmFile() { cleanup(); }
+  // A fresh mapping: no page of it is in this process's page tables yet.
+  char* map() {
+    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (p == MAP_FAILED) throw_errno("mmap " + name_);
+    return static_cast<char*>(p);
+  }
+  void unmap(char* p) { ::munmap(p, bytes_); }
+
+ private:
+  void cleanup() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::shm_unlink(name_.c_str());
+  }
+  uint64_t bytes_;
+  std::string name_;
+  int fd_ = -1;
+};
+
+}  // namespace
+
+BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress) {
+  BenchmarkResult r;
+  r.name = "checksum-xxh64";
+  r.description = "XXH64 (real/'s checksum.cpp) over a pre-faulted buffer, one thread, CPU caches flushed "
+                  "before each run";
+  const uint64_t max = cfg.sizes.back();
+  auto src = make_prefaulted(max, 5);
+  CacheFlusher flusher;
+  r.extra["cache_flush_bytes"] = flusher.bytes;
+  volatile uint64_t sink = 0;
+  const double t_start = now_s();
+  for (size_t i = 0; i < cfg.sizes.size(); ++i) {
+    const double last = r.points.empty() ? 0
+                                         : predict_next_s(cfg, i, r.points.back().bytes, r.points.back().stats.median_s);
+    if (sweep_over_time_limit(cfg, t_start, i, last, r, progress)) break;
+    const uint64_t n = cfg.sizes[i];
+    const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
+      flusher.flush();
+      const double t0 = now_s();
+      sink = sink + gemini::real::xxh64(src.get(), n);
+      return now_s() - t0;
+    });
+    r.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
+    progress.step(r.name, static_cast<double>(n), s);
+  }
+  fit_medians(r);
+  return r;
+}
+
+std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_write, bool want_read,
+                                             Progress& progress) {
+  BenchmarkResult w, rd;
+  w.name = "shm-write-fresh";
+  w.description = "memcpy from a pre-faulted buffer into a fresh MAP_SHARED mapping of a /dev/shm file "
+                  "(posix_fallocate'd, pages not yet mapped by this process): mmap, copy, munmap";
+  rd.name = "shm-read-fresh";
+  rd.description = "memcpy out of a fresh MAP_SHARED mapping of a populated /dev/shm file into a "
+                   "pre-faulted buffer: mmap, copy, munmap";
+  const uint64_t max = cfg.sizes.back();
+  auto buf = make_prefaulted(max, 6);
+  ShmFile shm(max);
+  CacheFlusher flusher;
+  const double t_start = now_s();
+  for (size_t i = 0; i < cfg.sizes.size(); ++i) {
+    double per_run = 0, last_bytes = 0;
+    if (!w.points.empty()) { per_run += w.points.back().stats.median_s; last_bytes = w.points.back().bytes; }
+    if (!rd.points.empty()) { per_run += rd.points.back().stats.median_s; last_bytes = rd.points.back().bytes; }
+    BenchmarkResult& guard = want_write ? w : rd;
+    if (sweep_over_time_limit(cfg, t_start, i, last_bytes > 0 ? predict_next_s(cfg, i, last_bytes, per_run) : 0,
+                              guard, progress)) {
+      break;
+    }
+    const uint64_t n = cfg.sizes[i];
+    const int warm = warmups_for_size(n, cfg.warmups), reps = reps_for_size(n, cfg.reps_max, cfg.reps_min);
+    if (want_write) {
+      const Stats s = measure_repeated(warm, reps, [&] {
+        flusher.flush();
+        const double t0 = now_s();
+        char* p = shm.map();
+        std::memcpy(p, buf.get(), n);
+        detail::clobber_memory();
+        shm.unmap(p);
+        return now_s() - t0;
+      });
+      w.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
+      progress.step(w.name, static_cast<double>(n), s);
+    }
+    if (want_read) {
+      const Stats s = measure_repeated(warm, reps, [&] {
+        flusher.flush();
+        const double t0 = now_s();
+        char* p = shm.map();
+        std::memcpy(buf.get(), p, n);
+        detail::clobber_memory();
+        shm.unmap(p);
+        return now_s() - t0;
+      });
+      rd.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
+      progress.step(rd.name, static_cast<double>(n), s);
+    }
+  }
+  std::vector<BenchmarkResult> out;
+  if (want_write) {
+    fit_medians(w);
+    out.push_back(std::move(w));
+  }
+  if (want_read) {
+    fit_medians(rd);
+    out.push_back(std::move(rd));
+  }
+  return out;
+}
+
+}  // namespace gemini::calibrate

@@ -1,0 +1,153 @@
+// gemini-sim compare: measured runs of real/ (gemini-launch's run JSON, docs/REAL.md) against
+// predictions from a calibrated host profile (gemini-calibrate's YAML, docs/CALIBRATION.md).
+//
+// Three kinds of figure appear in a comparison, and each row says which it is:
+//   closed-form  predicted from the profile's alpha + bytes/beta costs and the run's
+//                configuration, following what real/ does on that path (docs/VALIDATION.md);
+//   engine       the SimGrid engine (run_trial on a Scenario built from the run, with plans
+//                whose costs come from the same closed forms) replaying the run's failures;
+//   input        taken from the measurement itself (process restart, failure detection, the
+//                training step): not predicted, excluded from the error check.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gemini/hardware.hpp"
+
+namespace gemini::compare {
+
+struct Spread {
+  double median_s = 0, p10_s = 0, p90_s = 0;
+  int64_t count = 0;
+};
+
+// The host costs a comparison needs, from a gemini-calibrate profile's `hardware:` block.
+struct HostCosts {
+  std::string path, name, source;
+  int logical_cpus = 0;
+  LinearCost memcpy;           // host_memcpy: pre-faulted buffers
+  LinearCost checksum;         // checksum: XXH64, one thread
+  LinearCost shm_write_fresh;  // copy into a /dev/shm mapping this process has not touched yet
+  LinearCost shm_read_fresh;   // copy out of such a mapping
+  LinearCost tcp;              // loopback_tcp: one connection, sender + receiver threads
+  LinearCost disk_write;       // local_disk_write: write + fsync + rename + fsync(dir)
+  LinearCost disk_read;        // local_disk_read: cold read
+};
+
+// Throws ConfigError ("file:line: message") on a missing file, bad YAML or a missing cost.
+HostCosts load_host_costs(const std::string& path);
+
+// A bad measurement file: "file: message".
+struct RunFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct MeasuredFailure {
+  double time_s = 0;  // kill, since launch
+  std::string kind;   // process | machine | crash
+  std::vector<int> targets;
+  int generation = 0;
+  int64_t iteration = 0;  // furthest any rank got
+  bool recovered = false; // the next generation came up (the fields below are set)
+  int64_t resumed_iteration = 0, lost_iterations = 0;
+  std::string source_tier;
+  std::map<std::string, int> source_tiers;
+  double detection_s = 0, teardown_s = 0, restart_s = 0, agree_s = 0, retrieval_s = 0, load_s = 0,
+         recovery_s = 0;
+};
+
+struct MeasuredRun {
+  std::string path;
+  std::string preset, strategy, placement, cpu_model, host;
+  int ranks = 0, machines = 0, ranks_per_machine = 0, replicas = 1, cpu_count = 0;
+  int64_t interval = 0, persistent_interval = 0, iterations = 0;
+  double image_bytes = 0;
+  double step_mean_s = 0;  // (all steps) / steps: first steps after a restart included
+  int64_t steps = 0;
+  std::map<std::string, Spread> phases;
+  std::vector<double> generation_start_s, generation_restart_s;
+  std::vector<MeasuredFailure> failures;
+  bool completed = false;
+  double wall_s = 0;
+};
+
+// Throws RunFileError on unreadable JSON, a wrong schema or missing fields.
+MeasuredRun load_measured_run(const std::string& path);
+
+struct PhaseRow {
+  std::string phase;
+  std::string method;  // closed-form | engine | input
+  bool has_measured = false;
+  Spread measured;
+  double predicted_s = 0;
+  double predicted_p10_s = 0, predicted_p90_s = 0;  // spread of per-event predictions
+  double rel_error = 0;  // (predicted - measured median) / measured median; 0 for inputs
+  bool checked = false;  // in the error check: not an input, measured median > threshold
+  std::string note;
+};
+
+struct RunComparison {
+  std::string path, label;
+  std::vector<PhaseRow> rows;
+  std::vector<std::string> notes;
+};
+
+// What the engine reports back for one run (computed in a forked child).
+struct EngineOutcome {
+  bool ok = false;
+  std::string error;
+  double time_to_end_s = 0;       // training start to the last iteration done (engine + tail)
+  double train_start_s = 0;       // input: launch to gen 0 training
+  double recovery_total_s = 0;    // detection + replacement + retrieval + warm-up, all failures
+  double retrieval_total_s = 0;
+  double lost_progress_s = 0;
+  double stall_total_s = 0;
+  int64_t failures = 0;
+  std::vector<std::string> sources;  // recovery source per failure, in order
+};
+
+// The inputs of the engine run, all derived by the closed-form model.
+struct EnginePlanInputs {
+  double save_stall_s = 0;        // per frequent checkpoint
+  double persistent_stall_s = 0;  // per persistent (disk) save on top of it
+  double replication_s = 0;       // gemini: snapshot to every replica acknowledged
+  double detection_s = 0;         // input: kill to every dead rank reaped, mean over failures
+  double warmup_s = 0;            // input restart + agree, plus predicted verify + restore
+  double memory_restore_alpha_s = 0, memory_restore_bytes_per_s = 0;  // per machine
+  double peer_alpha_s = 0, peer_bytes_per_s = 0;                      // per machine
+  double disk_read_alpha_s = 0, disk_read_bytes_per_s = 0;            // the shared disk
+  double step_s = 0;
+  double train_start_s = 0;       // launch to gen 0 training start (input)
+  // Engine time of each failure: when the engine's job reaches the measured failure iteration
+  // (the same failures at the same iterations), from these same inputs.
+  std::vector<double> failure_at_s;
+};
+
+// Closed-form predictions of every phase, plus the engine's inputs.
+RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& costs, double threshold_s,
+                                  EnginePlanInputs* engine_inputs);
+// Simulates the run in this process (one SimGrid engine: call it in a fresh process).
+EngineOutcome simulate_run(const MeasuredRun& run, const EnginePlanInputs& inputs);
+// Adds the engine rows to a comparison.
+void add_engine_rows(const MeasuredRun& run, const EngineOutcome& engine, double threshold_s, RunComparison* out);
+
+}  // namespace gemini::compare
+
+namespace gemini {
+
+struct CompareOptions {
+  std::vector<std::string> runs;  // gemini-launch --out files
+  std::string profile_path;       // gemini-calibrate profile YAML
+  std::string json_path;
+  double tolerance = 0.15;        // relative error allowed on checked phases
+  double min_phase_s = 0.05;      // phases whose measured median is at most this are not checked
+  bool no_engine = false;         // closed forms only
+  int jobs = 0;                   // engine processes (0: all cores)
+};
+// 0: every checked phase within tolerance; 1: some phase outside it; 2: bad input.
+int compare_command(const CompareOptions& options);
+
+}  // namespace gemini

@@ -1,0 +1,190 @@
+// gemini-sim compare: measured real/ runs vs the calibrated model and the SimGrid engine.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gemini/commands.hpp"
+#include "gemini/compare.hpp"
+#include "gemini/monte_carlo.hpp"
+#include "gemini/scenario.hpp"
+
+namespace gemini {
+namespace {
+
+using json = nlohmann::json;
+using namespace gemini::compare;
+
+std::string fmt(double x, int digits = 4) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+json spread_json(const Spread& s) {
+  return {{"median_s", s.median_s}, {"p10_s", s.p10_s}, {"p90_s", s.p90_s}, {"count", s.count}};
+}
+
+json engine_inputs_json(const EnginePlanInputs& e) {
+  return {{"save_stall_s", e.save_stall_s},
+          {"persistent_stall_s", e.persistent_stall_s},
+          {"replication_s", e.replication_s},
+          {"detection_s", e.detection_s},
+          {"warmup_s", e.warmup_s},
+          {"step_s", e.step_s},
+          {"train_start_s", e.train_start_s},
+          {"failure_at_s", e.failure_at_s},
+          {"memory_restore", {{"alpha_s", e.memory_restore_alpha_s}, {"bytes_per_s", e.memory_restore_bytes_per_s}}},
+          {"peer", {{"alpha_s", e.peer_alpha_s}, {"bytes_per_s", e.peer_bytes_per_s}}},
+          {"disk_read", {{"alpha_s", e.disk_read_alpha_s}, {"bytes_per_s", e.disk_read_bytes_per_s}}}};
+}
+
+void print_run(const MeasuredRun& run, const RunComparison& c, double tolerance) {
+  std::printf("\n== %s  (%s, %d ranks in %d machines, %s CPUs=%d, image %.0f B, interval %lld, %zu failures)\n",
+              c.label.c_str(), run.path.c_str(), run.ranks, run.machines, run.cpu_model.c_str(), run.cpu_count,
+              run.image_bytes, static_cast<long long>(run.interval), run.failures.size());
+  std::printf("%-34s %-11s %10s %21s %10s %8s  %s\n", "phase", "method", "measured", "(p10-p90, n)", "predicted",
+              "error", "");
+  for (const PhaseRow& r : c.rows) {
+    std::string m = r.has_measured ? fmt(r.measured.median_s) : "-";
+    std::string spread = r.has_measured ? "(" + fmt(r.measured.p10_s) + "-" + fmt(r.measured.p90_s) + ", " +
+                                              std::to_string(r.measured.count) + ")"
+                                        : "";
+    std::string err = r.method == "input" ? "input" : (r.has_measured ? fmt(100 * r.rel_error, 1) + "%" : "-");
+    std::string flag = !r.checked ? "" : (std::fabs(r.rel_error) <= tolerance ? "ok" : "OUT");
+    if (r.method != "input" && !r.checked && r.has_measured) flag = "(<= min, unchecked)";
+    std::printf("%-34s %-11s %10s %21s %10s %8s  %s\n", r.phase.c_str(), r.method.c_str(), m.c_str(), spread.c_str(),
+                r.method == "input" ? "-" : fmt(r.predicted_s).c_str(), err.c_str(), flag.c_str());
+  }
+  for (const auto& n : c.notes) std::printf("  note: %s\n", n.c_str());
+}
+
+}  // namespace
+
+int compare_command(const CompareOptions& o) {
+  HostCosts costs;
+  std::vector<MeasuredRun> runs;
+  try {
+    costs = load_host_costs(o.profile_path);
+    for (const auto& p : o.runs) runs.push_back(load_measured_run(p));
+  } catch (const ConfigError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const RunFileError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  if (runs.empty()) {
+    std::cerr << "error: no measurement file given\n";
+    return kExitBadInput;
+  }
+  std::vector<RunComparison> comparisons(runs.size());
+  std::vector<EnginePlanInputs> inputs(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    comparisons[i] = predict_closed_form(runs[i], costs, o.min_phase_s, &inputs[i]);
+  }
+  if (!o.no_engine) {
+    // SimGrid runs one simulation per process: one forked child per run.
+    std::vector<EngineOutcome> outcomes(runs.size());
+    try {
+      run_forked(
+          static_cast<int>(runs.size()), o.jobs > 0 ? o.jobs : default_jobs(),
+          [&](int i) {
+            const EngineOutcome e = simulate_run(runs[i], inputs[i]);
+            return json{{"ok", e.ok},
+                        {"time_to_end_s", e.time_to_end_s},
+                        {"train_start_s", e.train_start_s},
+                        {"recovery_total_s", e.recovery_total_s},
+                        {"retrieval_total_s", e.retrieval_total_s},
+                        {"lost_progress_s", e.lost_progress_s},
+                        {"stall_total_s", e.stall_total_s},
+                        {"failures", e.failures},
+                        {"sources", e.sources}};
+          },
+          [&](int i, json& j) {
+            EngineOutcome& e = outcomes[static_cast<size_t>(i)];
+            e.ok = j.at("ok").get<bool>();
+            e.time_to_end_s = j.at("time_to_end_s").get<double>();
+            e.train_start_s = j.at("train_start_s").get<double>();
+            e.recovery_total_s = j.at("recovery_total_s").get<double>();
+            e.retrieval_total_s = j.at("retrieval_total_s").get<double>();
+            e.lost_progress_s = j.at("lost_progress_s").get<double>();
+            e.stall_total_s = j.at("stall_total_s").get<double>();
+            e.failures = j.at("failures").get<int64_t>();
+            e.sources = j.at("sources").get<std::vector<std::string>>();
+          },
+          [&](int i) { return "engine run for " + runs[static_cast<size_t>(i)].path; });
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return kExitFailure;
+    }
+    for (size_t i = 0; i < runs.size(); ++i) add_engine_rows(runs[i], outcomes[i], o.min_phase_s, &comparisons[i]);
+  }
+
+  std::printf("gemini-sim compare: profile %s (%s)\n", costs.path.c_str(), costs.source.c_str());
+  std::printf("methods: closed-form = profile costs through real/'s save/load path; engine = SimGrid trial "
+              "replaying the failures;\n         input = measured value used as is (not predicted, not checked). "
+              "Checked: non-input phases with measured median > %.3f s, tolerance %.0f%%.\n",
+              o.min_phase_s, 100 * o.tolerance);
+  int checked = 0, outside = 0;
+  json out_runs = json::array();
+  for (size_t i = 0; i < runs.size(); ++i) {
+    print_run(runs[i], comparisons[i], o.tolerance);
+    json rows = json::array();
+    for (const PhaseRow& r : comparisons[i].rows) {
+      const bool within = std::fabs(r.rel_error) <= o.tolerance;
+      if (r.checked) {
+        ++checked;
+        outside += !within;
+      }
+      json j = {{"phase", r.phase}, {"method", r.method}, {"predicted_s", r.method == "input" ? json(nullptr) : json(r.predicted_s)},
+                {"predicted_p10_s", r.predicted_p10_s}, {"predicted_p90_s", r.predicted_p90_s},
+                {"rel_error", r.method == "input" || !r.has_measured ? json(nullptr) : json(r.rel_error)},
+                {"checked", r.checked}, {"within_tolerance", r.checked ? json(within) : json(nullptr)},
+                {"note", r.note}};
+      j["measured"] = r.has_measured ? spread_json(r.measured) : json(nullptr);
+      rows.push_back(j);
+    }
+    const MeasuredRun& m = runs[i];
+    out_runs.push_back({{"file", m.path},
+                        {"label", comparisons[i].label},
+                        {"preset", m.preset},
+                        {"strategy", m.strategy},
+                        {"ranks", m.ranks},
+                        {"machines", m.machines},
+                        {"cpu_count", m.cpu_count},
+                        {"cpu_model", m.cpu_model},
+                        {"host", m.host},
+                        {"image_bytes", m.image_bytes},
+                        {"phases", rows},
+                        {"engine_inputs", engine_inputs_json(inputs[i])},
+                        {"notes", comparisons[i].notes}});
+  }
+  std::printf("\n%d checked phases, %d outside +-%.0f%%\n", checked, outside, 100 * o.tolerance);
+  if (!o.json_path.empty()) {
+    const json doc = {{"schema", "gemini-compare/1"},
+                      {"profile", {{"path", costs.path}, {"name", costs.name}, {"source", costs.source}}},
+                      {"tolerance", o.tolerance},
+                      {"min_phase_s", o.min_phase_s},
+                      {"engine", !o.no_engine},
+                      {"checked", checked},
+                      {"outside", outside},
+                      {"runs", out_runs}};
+    try {
+      write_file_atomically(o.json_path, doc.dump(2) + "\n");
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return kExitFailure;
+    }
+  }
+  return outside > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace gemini

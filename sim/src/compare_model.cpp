@@ -1,0 +1,408 @@
+// Closed-form predictions of a real/ run's phases from a calibrated host profile.
+//
+// The model follows what real/ does (real/src/rank_worker.cpp, memory_store.cpp, disk_store.cpp,
+// replica.cpp); docs/VALIDATION.md states it in prose. Every rank of the run lives on this one
+// host, so two kinds of sharing are modelled, both from the run's own figures:
+//   - CPU: k single-threaded tasks runnable at once on C logical CPUs each run max(1, k / C)
+//     times slower than the benchmark, which ran alone (C = environment.cpu_count);
+//   - the disk: n ranks writing or reading at once move n images through one device.
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gemini/compare.hpp"
+
+namespace gemini::compare {
+namespace {
+
+double share(double runnable, int cpus) { return std::max(1.0, runnable / std::max(1, cpus)); }
+
+// A TCP transfer needs its sender and receiver thread; the benchmark ran them on min(2, C)
+// CPUs. With `runnable` threads sharing C CPUs each thread gets C / runnable of one.
+double tcp_slowdown(double runnable, int cpus) {
+  const int c = std::max(1, cpus);
+  return std::max(1.0, runnable * std::min(2, c) / (2.0 * c));
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(v.size() - 1, lo + 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+void keep_two(std::deque<int64_t>& d, int64_t it) {
+  d.push_back(it);
+  while (d.size() > 2) d.pop_front();
+}
+bool holds(const std::deque<int64_t>& d, int64_t it) { return std::find(d.begin(), d.end(), it) != d.end(); }
+
+struct RankState {
+  std::deque<int64_t> memory, disk, replica;  // replica: held by this rank's peer holder
+};
+
+struct FailurePrediction {
+  int64_t resumed = 0;
+  int64_t lost = 0;
+  std::string tier = "none";
+  std::map<std::string, int> tiers;
+  double retrieval_s = 0, load_s = 0;
+};
+
+PhaseRow row(const std::string& phase, const std::string& method, const MeasuredRun& run,
+             const std::vector<double>& predicted, double threshold_s, const std::string& note) {
+  PhaseRow r;
+  r.phase = phase;
+  r.method = method;
+  r.note = note;
+  const auto it = run.phases.find(phase);
+  if (it != run.phases.end()) {
+    r.has_measured = true;
+    r.measured = it->second;
+  }
+  r.predicted_s = quantile(predicted, 0.5);
+  r.predicted_p10_s = quantile(predicted, 0.1);
+  r.predicted_p90_s = quantile(predicted, 0.9);
+  if (r.has_measured && r.measured.median_s > 0 && method != "input") {
+    r.rel_error = (r.predicted_s - r.measured.median_s) / r.measured.median_s;
+  }
+  r.checked = method != "input" && r.has_measured && r.measured.median_s > threshold_s;
+  return r;
+}
+
+}  // namespace
+
+RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, double threshold_s,
+                                  EnginePlanInputs* engine) {
+  RunComparison out;
+  out.path = run.path;
+  out.label = run.preset + "/" + run.strategy;
+  const double b = run.image_bytes;
+  const int R = run.ranks, C = run.cpu_count > 0 ? run.cpu_count : std::max(1, k.logical_cpus);
+  const int rpm = run.ranks_per_machine;
+  const double T = run.step_mean_s;
+  const bool use_memory = run.strategy == "memory" || run.strategy == "gemini";
+  const bool gemini = run.strategy == "gemini";
+  const int holders = gemini ? std::max(0, run.replicas - 1) : 0;
+
+  // ---- Saves: every rank saves at the same iterations, so one event stands for all ranks. ----
+  const double c_save = share(R, C);
+  const double copy_s = c_save * k.memcpy.seconds(b);
+  const double sum_s = c_save * k.checksum.seconds(b);
+  // A disk save: all R ranks write their image to the one disk at once.
+  const double disk_s = k.disk_write.alpha_s + R * b / k.disk_write.bandwidth_bytes_per_s;
+  // Replication (gemini): training (R threads), R senders and R receivers run at once.
+  const double repl_runnable = 3.0 * R;
+  const double put_warm_s = tcp_slowdown(repl_runnable, C) * k.tcp.seconds(b) +
+                            share(repl_runnable, C) * k.checksum.seconds(b);
+  const double fresh_extra_s = std::max(0.0, k.shm_write_fresh.seconds(b) - k.memcpy.seconds(b));
+  const double put_fresh_s = put_warm_s + share(repl_runnable, C) * fresh_extra_s;
+
+  std::vector<double> stall, copies, sums, memory_saves, disk_saves, puts, backgrounds;
+  std::vector<double> frequent_stalls;
+  std::vector<RankState> ranks(static_cast<size_t>(R));
+  std::vector<FailurePrediction> predicted_failures;
+  double total_stall_s = 0;
+  int64_t trained_iterations = 0;
+
+  int64_t start = 0;
+  double last_submit_iteration = -1, last_background_s = 0;
+  for (size_t g = 0; g <= run.failures.size(); ++g) {
+    const bool failed = g < run.failures.size();
+    const int64_t end = failed ? run.failures[g].iteration : run.iterations;
+    trained_iterations += std::max<int64_t>(0, end - start);
+    int memory_saves_in_generation = 0, puts_in_generation = 0;
+    last_submit_iteration = -1;  // a new generation has a new (idle) replicator
+    for (int64_t it = start + 1; it <= end; ++it) {
+      if (failed && it == end) break;  // killed once a rank reports this iteration
+      const bool ckpt = it % run.interval == 0;
+      const bool persist = run.strategy == "disk" ? ckpt
+                                                  : (run.persistent_interval > 0 && it % run.persistent_interval == 0);
+      if (!ckpt && !persist) continue;
+      double wait_s = 0;
+      if (gemini && last_submit_iteration >= 0) {
+        wait_s = std::max(0.0, last_background_s - (static_cast<double>(it) - last_submit_iteration) * T);
+      }
+      double mem_s = 0;
+      if (use_memory && ckpt) {
+        ++memory_saves_in_generation;
+        // The first two saves of a process land in slots it has not mapped yet.
+        mem_s = c_save * (memory_saves_in_generation <= 2 ? k.shm_write_fresh.seconds(b) : k.memcpy.seconds(b));
+        memory_saves.push_back(mem_s);
+      }
+      const double d_s = persist ? disk_s : 0.0;
+      if (persist) disk_saves.push_back(d_s);
+      const double s = wait_s + copy_s + sum_s + mem_s + d_s;
+      stall.push_back(s);
+      copies.push_back(copy_s);
+      sums.push_back(sum_s);
+      total_stall_s += s;
+      if (use_memory && ckpt) frequent_stalls.push_back(wait_s + copy_s + sum_s + mem_s);
+      for (RankState& r : ranks) {
+        if (use_memory && ckpt) keep_two(r.memory, it);
+        if (persist) keep_two(r.disk, it);
+      }
+      if (gemini && ckpt && holders > 0) {
+        ++puts_in_generation;
+        const double put = puts_in_generation <= 2 ? put_fresh_s : put_warm_s;
+        for (int h = 0; h < holders; ++h) puts.push_back(put);
+        last_background_s = holders * put;
+        backgrounds.push_back(last_background_s);
+        last_submit_iteration = static_cast<double>(it);
+        // Held by the peer once acknowledged: before the failure, if there is time for it.
+        const double until_failure_s = failed ? (static_cast<double>(end - it)) * T : 1e300;
+        if (last_background_s <= until_failure_s) {
+          for (RankState& r : ranks) keep_two(r.replica, it);
+        }
+      }
+    }
+    if (!failed) break;
+
+    // ---- The failure: what each rank can load, the iteration all share, the tier. ----
+    const MeasuredFailure& f = run.failures[g];
+    std::set<int> lost_machines;
+    if (f.kind == "machine") lost_machines.insert(f.targets.begin(), f.targets.end());
+    for (int r = 0; r < R; ++r) {
+      const int machine = r / rpm;
+      if (lost_machines.count(machine)) ranks[static_cast<size_t>(r)].memory.clear();
+      // The replica of rank r sits on the next machine(s) of its group: lost with them.
+      if (gemini) {
+        bool holder_alive = false;
+        for (int h = 1; h <= holders; ++h) holder_alive |= !lost_machines.count((machine + h) % run.machines);
+        if (!holder_alive) ranks[static_cast<size_t>(r)].replica.clear();
+      }
+    }
+    std::set<int64_t> common;
+    for (int r = 0; r < R; ++r) {
+      const RankState& s = ranks[static_cast<size_t>(r)];
+      std::set<int64_t> mine(s.memory.begin(), s.memory.end());
+      mine.insert(s.disk.begin(), s.disk.end());
+      mine.insert(s.replica.begin(), s.replica.end());
+      if (r == 0) {
+        common = mine;
+      } else {
+        std::set<int64_t> both;
+        std::set_intersection(common.begin(), common.end(), mine.begin(), mine.end(), std::inserter(both, both.begin()));
+        common = std::move(both);
+      }
+    }
+    FailurePrediction p;
+    p.resumed = common.empty() ? 0 : *common.rbegin();
+    p.lost = f.iteration - p.resumed;
+    std::vector<std::string> tier(static_cast<size_t>(R), "none");
+    int n_peer = 0, n_disk = 0;
+    if (!common.empty()) {
+      for (int r = 0; r < R; ++r) {
+        const RankState& s = ranks[static_cast<size_t>(r)];
+        std::string& t = tier[static_cast<size_t>(r)];
+        t = holds(s.memory, p.resumed) ? "memory" : holds(s.replica, p.resumed) ? "peer" : "disk";
+        n_peer += t == "peer";
+        n_disk += t == "disk";
+        p.tiers[t] += 1;
+      }
+      p.tier = p.tiers.size() == 1 ? p.tiers.begin()->first : "mixed";
+      // All ranks retrieve at once; a peer fetch also runs its holder's service thread.
+      const double runnable = R + n_peer;
+      const double c = share(runnable, C);
+      for (int r = 0; r < R; ++r) {
+        const std::string& t = tier[static_cast<size_t>(r)];
+        double s = c * k.checksum.seconds(b);  // every tier verifies every tensor
+        if (t == "memory") {
+          s += c * k.shm_read_fresh.seconds(b);
+        } else if (t == "peer") {
+          s += tcp_slowdown(runnable, C) * k.tcp.seconds(b) + c * std::max(0.0, k.shm_read_fresh.seconds(b) - k.memcpy.seconds(b));
+        } else {
+          s += k.disk_read.alpha_s + n_disk * b / k.disk_read.bandwidth_bytes_per_s;
+        }
+        p.retrieval_s = std::max(p.retrieval_s, s);
+      }
+      p.load_s = c * k.memcpy.seconds(b);
+    }
+    predicted_failures.push_back(p);
+    start = p.resumed;
+  }
+
+  // ---- Rows. ----
+  const std::string cpu_note = "CPU shared by " + std::to_string(R) + " ranks on " + std::to_string(C) + " CPUs: x" +
+                               std::to_string(c_save).substr(0, 4);
+  out.rows.push_back(row("save_stall_s", "closed-form", run, stall, threshold_s,
+                         "capture copy + XXH64 + store" + std::string(gemini ? " + wait for the previous replication" : "") +
+                             "; " + cpu_note));
+  out.rows.push_back(row("snapshot_copy_s", "closed-form", run, copies, threshold_s, "host memcpy of the image"));
+  out.rows.push_back(row("snapshot_checksum_s", "closed-form", run, sums, threshold_s, "XXH64 of the image"));
+  if (!memory_saves.empty()) {
+    out.rows.push_back(row("save_memory_s", "closed-form", run, memory_saves, threshold_s,
+                           "copy into the shm slot: fresh mapping for a process's first two saves, else memcpy"));
+  }
+  if (!disk_saves.empty()) {
+    out.rows.push_back(row("save_disk_s", "closed-form", run, disk_saves, threshold_s,
+                           "write + fsync + rename, " + std::to_string(R) + " ranks through one disk"));
+  }
+  if (gemini) {
+    const std::string n = "loopback TCP + receiver XXH64 (+ fresh slot), " + std::to_string(R) + " training + " +
+                          std::to_string(2 * R) + " transfer threads on " + std::to_string(C) + " CPUs";
+    out.rows.push_back(row("replicate_put_s", "closed-form", run, puts, threshold_s, n));
+    out.rows.push_back(row("replication_background_s", "closed-form", run, backgrounds, threshold_s,
+                           std::to_string(holders) + " holder(s) in turn"));
+  }
+  // Retrieval by tier, as real/ names it (mixed when ranks used different tiers).
+  std::map<std::string, std::vector<double>> by_tier;
+  std::vector<double> retrievals, loads, recoveries, lost_progress;
+  std::string tier_notes;
+  for (size_t i = 0; i < predicted_failures.size(); ++i) {
+    const FailurePrediction& p = predicted_failures[i];
+    const MeasuredFailure& f = run.failures[i];
+    by_tier[p.tier].push_back(p.retrieval_s);
+    retrievals.push_back(p.retrieval_s);
+    loads.push_back(p.load_s);
+    lost_progress.push_back(static_cast<double>(p.lost) * T);
+    if (f.recovered) {
+      recoveries.push_back(f.detection_s + f.teardown_s + f.restart_s + f.agree_s + p.retrieval_s + p.load_s);
+      if (f.source_tier != p.tier || f.resumed_iteration != p.resumed) {
+        out.notes.push_back("failure " + std::to_string(i) + " (" + f.kind + " at iteration " +
+                            std::to_string(f.iteration) + "): predicted " + p.tier + " at " + std::to_string(p.resumed) +
+                            ", measured " + f.source_tier + " at " + std::to_string(f.resumed_iteration));
+      }
+    }
+  }
+  for (const auto& [tier, v] : by_tier) {
+    if (tier == "none") continue;
+    std::string note = tier == "memory"   ? "fresh shm mapping + XXH64"
+                       : tier == "peer"   ? "loopback TCP from the holder + XXH64"
+                       : tier == "disk"   ? "cold read, ranks through one disk + XXH64"
+                                          : "slowest rank of its tiers";
+    out.rows.push_back(row("recovery_retrieval_" + tier + "_s", "closed-form", run, v, threshold_s, note));
+  }
+  out.rows.push_back(row("recovery_retrieval_s", "closed-form", run, retrievals, threshold_s, "slowest rank"));
+  out.rows.push_back(row("recovery_load_s", "closed-form", run, loads, threshold_s, "restore: memcpy into the model"));
+  std::vector<double> detection, teardown, restart, agree;
+  for (const MeasuredFailure& f : run.failures) {
+    detection.push_back(f.detection_s);
+    teardown.push_back(f.teardown_s);
+    if (f.recovered) {
+      restart.push_back(f.restart_s);
+      agree.push_back(f.agree_s);
+    }
+  }
+  out.rows.push_back(row("recovery_detection_s", "input", run, detection, threshold_s, "measured: kill to reaped"));
+  out.rows.push_back(row("recovery_teardown_s", "input", run, teardown, threshold_s, "measured: killing the rest"));
+  out.rows.push_back(row("recovery_restart_s", "input", run, restart, threshold_s, "measured: spawn to Gloo group ready"));
+  out.rows.push_back(row("recovery_agree_s", "input", run, agree, threshold_s, "measured: choosing the iteration"));
+  out.rows.push_back(row("recovery_recovery_s", "closed-form", run, recoveries, threshold_s,
+                         "inputs (detection, teardown, restart, agree) + predicted retrieval and load"));
+  {
+    // Lost progress: lost iterations x the measured mean step (the step itself is an input).
+    std::vector<double> measured;
+    for (const MeasuredFailure& f : run.failures) {
+      if (f.recovered) measured.push_back(static_cast<double>(f.lost_iterations) * T);
+    }
+    PhaseRow r = row("lost_progress_s", "closed-form", run, lost_progress, threshold_s,
+                     "lost iterations (predicted from the checkpoints each tier holds) x measured step");
+    if (!measured.empty()) {
+      r.has_measured = true;
+      r.measured.median_s = quantile(measured, 0.5);
+      r.measured.p10_s = quantile(measured, 0.1);
+      r.measured.p90_s = quantile(measured, 0.9);
+      r.measured.count = static_cast<int64_t>(measured.size());
+      r.rel_error = r.measured.median_s > 0 ? (r.predicted_s - r.measured.median_s) / r.measured.median_s : 0;
+      r.checked = r.measured.median_s > threshold_s;
+    }
+    out.rows.push_back(r);
+  }
+  {
+    PhaseRow r = row("iteration_s", "input", run, {T}, threshold_s, "measured mean step (first steps included)");
+    out.rows.push_back(r);
+  }
+  // Whole run: launch to gen 0 training (input) + steps x measured step + predicted stalls +
+  // predicted recoveries (with their inputs).
+  // Launch to gen 0 training: spawn to group ready (measured) + the agreement every generation
+  // runs (measured at the failures; gen 0's is not in the run JSON): inputs.
+  double agree_mean = 0;
+  for (double a : agree) agree_mean += a / static_cast<double>(agree.size());
+  const double train_start_s = run.generation_start_s.front() + run.generation_restart_s.front() + agree_mean;
+  double recovery_sum = 0;
+  for (double x : recoveries) recovery_sum += x;
+  {
+    const double whole = train_start_s + static_cast<double>(trained_iterations) * T + total_stall_s + recovery_sum;
+    PhaseRow r;
+    r.phase = "whole_run_s";
+    r.method = "closed-form";
+    r.has_measured = true;
+    r.measured = {run.wall_s, run.wall_s, run.wall_s, 1};
+    r.predicted_s = r.predicted_p10_s = r.predicted_p90_s = whole;
+    r.rel_error = (whole - run.wall_s) / run.wall_s;
+    r.checked = run.wall_s > threshold_s;
+    r.note = "start-up (input " + std::to_string(train_start_s).substr(0, 5) + " s) + " +
+             std::to_string(trained_iterations) + " steps x measured step + predicted stalls + recoveries; "
+             "process exit at the end not modelled";
+    out.rows.push_back(r);
+  }
+
+  if (engine) {
+    EnginePlanInputs& e = *engine;
+    e.step_s = T;
+    e.train_start_s = train_start_s;
+    double mean_stall = 0;
+    if (run.strategy == "disk") {
+      for (double s : stall) mean_stall += s;
+      e.persistent_stall_s = stall.empty() ? 0 : mean_stall / static_cast<double>(stall.size());
+    } else {
+      for (double s : frequent_stalls) mean_stall += s;
+      e.save_stall_s = frequent_stalls.empty() ? 0 : mean_stall / static_cast<double>(frequent_stalls.size());
+      e.persistent_stall_s = run.persistent_interval > 0 ? disk_s : 0.0;
+    }
+    double bg = 0;
+    for (double x : backgrounds) bg += x;
+    e.replication_s = backgrounds.empty() ? 0 : bg / static_cast<double>(backgrounds.size());
+    double det = 0, warm = 0;
+    int nrec = 0;
+    for (const MeasuredFailure& f : run.failures) {
+      det += f.detection_s + f.teardown_s;
+      if (f.recovered) warm += f.restart_s + f.agree_s, ++nrec;
+    }
+    e.detection_s = run.failures.empty() ? 0 : det / static_cast<double>(run.failures.size());
+    const double c = share(R, C);
+    e.warmup_s = (nrec ? warm / nrec : 0) + c * k.memcpy.seconds(b);
+    // Per machine (rpm images), verification folded into the byte cost.
+    e.memory_restore_alpha_s = c * (k.shm_read_fresh.alpha_s + k.checksum.alpha_s);
+    e.memory_restore_bytes_per_s =
+        rpm / (c * (1 / k.shm_read_fresh.bandwidth_bytes_per_s + 1 / k.checksum.bandwidth_bytes_per_s));
+    const double runnable_peer = R + rpm;
+    const double cp = share(runnable_peer, C);
+    e.peer_alpha_s = tcp_slowdown(runnable_peer, C) * k.tcp.alpha_s;
+    e.peer_bytes_per_s = rpm / (tcp_slowdown(runnable_peer, C) / k.tcp.bandwidth_bytes_per_s +
+                                cp / k.checksum.bandwidth_bytes_per_s);
+    // Failures at their measured iterations, on the engine's clock.
+    double t = 0;
+    int64_t from = 0;
+    for (size_t g = 0; g < run.failures.size(); ++g) {
+      const int64_t to = run.failures[g].iteration;
+      for (int64_t i = from + 1; i <= to; ++i) {
+        t += T;
+        if (i == to) break;  // killed right after this iteration, before its save
+        const bool ck = i % run.interval == 0;
+        if (run.strategy == "disk") {
+          if (ck) t += e.persistent_stall_s;
+        } else {
+          if (ck) t += e.save_stall_s;
+          if (run.persistent_interval > 0 && i % run.persistent_interval == 0) t += e.persistent_stall_s;
+        }
+      }
+      t += 1e-3 * T;  // inside the next iteration
+      e.failure_at_s.push_back(t);
+      t += e.detection_s + predicted_failures[g].retrieval_s + e.warmup_s;
+      from = predicted_failures[g].resumed;
+    }
+    e.disk_read_alpha_s = k.disk_read.alpha_s;
+    e.disk_read_bytes_per_s = 1 / (1 / k.disk_read.bandwidth_bytes_per_s + c / (R * k.checksum.bandwidth_bytes_per_s));
+  }
+  return out;
+}
+
+}  // namespace gemini::compare
