@@ -2,6 +2,8 @@
 // depend on --jobs, the JSON has every documented key (docs/OUTPUT.md), and bad input exits
 // with code 2 and a file:line message without writing any output file.
 #include <gtest/gtest.h>
+
+#include "cli_support.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+namespace gemini {
 namespace {
 
 namespace fs = std::filesystem;
@@ -20,36 +23,13 @@ namespace fs = std::filesystem;
 const std::string kSourceDir = GEMINI_SOURCE_DIR;
 const std::string kSim = GEMINI_SIM_BIN;
 
-struct CommandResult {
-  int code = -1;
-  std::string output;  // stdout and stderr together
-};
+using test::CommandResult;
+using test::slurp;
 
-CommandResult run(const std::string& args) {
-  const std::string cmd = "'" + kSim + "' " + args + " 2>&1";
-  CommandResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CommandResult run(const std::string& args) { return test::run_command(kSim, args); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-// A scratch directory of this test process, removed at the end.
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("gemini_cli_test_" + std::to_string(::getpid()));
-  Scratch() { fs::create_directories(dir); }
-  ~Scratch() { fs::remove_all(dir); }
+struct Scratch : test::Scratch {
+  Scratch() : test::Scratch("gemini_cli_test_") {}
 };
 
 const std::string kP4d = kSourceDir + "/scenarios/gemini-p4d-gpt2-100b.yaml";
@@ -161,3 +141,4 @@ TEST(CliTest, HelpExitsZero) {
 }
 
 }  // namespace
+}  // namespace gemini

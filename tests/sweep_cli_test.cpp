@@ -3,6 +3,8 @@
 // shards equal the unsharded run byte for byte, bad sweep files exit 2 with file:line, and the
 // trace is well-formed Chrome trace-event JSON.
 #include <gtest/gtest.h>
+
+#include "cli_support.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+namespace gemini {
 namespace {
 
 namespace fs = std::filesystem;
@@ -22,40 +25,13 @@ using nlohmann::json;
 const std::string kSourceDir = GEMINI_SOURCE_DIR;
 const std::string kSim = GEMINI_SIM_BIN;
 
-struct CommandResult {
-  int code = -1;
-  std::string output;
-};
+using test::CommandResult;
+using test::slurp;
 
-CommandResult run(const std::string& args) {
-  const std::string cmd = "'" + kSim + "' " + args + " 2>&1";
-  CommandResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CommandResult run(const std::string& args) { return test::run_command(kSim, args); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("gemini_sweep_cli_test_" + std::to_string(::getpid()));
-  Scratch() { fs::create_directories(dir); }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(dir / name) << text;
-    return (dir / name).string();
-  }
-  std::string q(const std::string& name) const { return "'" + (dir / name).string() + "'"; }
+struct Scratch : test::Scratch {
+  Scratch() : test::Scratch("gemini_sweep_cli_test_") {}
 };
 
 // GEMINI's p4d setting over one day, with a higher failure rate so that every point sees some.
@@ -272,3 +248,4 @@ TEST(SweepCliTest, TraceGroupsMachinesAtScale) {
 }
 
 }  // namespace
+}  // namespace gemini
