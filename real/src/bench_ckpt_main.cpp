@@ -9,10 +9,10 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <regex>
 #include <unistd.h>
 
 #include "checksum.hpp"
+#include "cli_common.hpp"
 #include "disk_store.hpp"
 #include "environment.hpp"
 #include "memory_store.hpp"
@@ -204,38 +204,11 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
   CLI::App app{"Measure checkpoint save/load for the disk and memory stores on a GPT trainer"};
   Options o;
-  const std::vector<std::string> presets = gr::preset_names();
-  app.add_option("--preset", o.preset, "Model preset")->check(CLI::IsMember(presets));
-  app.add_option("--device", o.device, "cpu, cuda or cuda:N")
-      ->check(CLI::Validator(
-          [](std::string& s) {
-            return std::regex_match(s, std::regex("cpu|cuda(:[0-9]+)?")) ? std::string()
-                                                                          : "expected cpu, cuda or cuda:N";
-          },
-          "DEVICE"));
+  gr::add_trainer_options(app, o);
   app.add_option("--reps", o.reps, "Repetitions per phase")->check(CLI::Range(1, 100000));
   app.add_option("--warmup", o.warmup, "Untimed training iterations first")->check(CLI::Range(0, 100000));
-  app.add_option("--threads", o.threads, "Intra-op and checksum threads (0: all online CPUs)")
-      ->check(CLI::Range(0, 4096));
-  app.add_option("--dir", o.dir, "Directory for disk checkpoints");
-  app.add_option("--shm-dir", o.shm_dir, "tmpfs directory for the memory store (default: shm_open)");
   app.add_option("--job", o.job, "Job name for checkpoint and segment names (default bench-<pid>)");
-  app.add_option("--seed", o.seed, "Model and data seed");
   app.add_option("--out", o.out, "JSON output file ('-' for stdout)");
   app.add_flag("--keep", o.keep, "Keep the checkpoint file and shared memory segment");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
-  }
-  try {
-    return run(o);
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "gemini-bench-ckpt: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "gemini-bench-ckpt: error: %s\n", e.what());
-    return 1;
-  }
+  return gr::parse_and_run("gemini-bench-ckpt", app, argc, argv, o, run);
 }

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
-#include <regex>
 
 #include "checksum.hpp"
+#include "cli_common.hpp"
 #include "disk_store.hpp"
 #include "environment.hpp"
 #include "memory_store.hpp"
@@ -154,38 +154,13 @@ int main(int argc, char** argv) {
   if (const char* w = std::getenv("WORLD_SIZE"); w && *w) return rank_main(argc, argv);
   CLI::App app{"Train a GPT on synthetic data with periodic checkpoints; resumes on start"};
   Options o;
-  app.add_option("--preset", o.preset, "Model preset")->check(CLI::IsMember(gr::preset_names()));
-  app.add_option("--device", o.device, "cpu, cuda or cuda:N")
-      ->check(CLI::Validator(
-          [](std::string& s) {
-            return std::regex_match(s, std::regex("cpu|cuda(:[0-9]+)?")) ? std::string()
-                                                                          : "expected cpu, cuda or cuda:N";
-          },
-          "DEVICE"));
+  gr::add_trainer_options(app, o);
   app.add_option("--strategy", o.strategy, "Where checkpoints go")
       ->check(CLI::IsMember({"disk", "memory", "none"}));
   app.add_option("--interval", o.interval, "Checkpoint every N iterations")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   app.add_option("--iterations", o.iterations, "Train until this iteration")->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
-  app.add_option("--threads", o.threads, "Intra-op and checksum threads (0: all online CPUs)")->check(CLI::Range(0, 4096));
-  app.add_option("--dir", o.dir, "Directory for disk checkpoints");
-  app.add_option("--shm-dir", o.shm_dir, "tmpfs directory for the memory store (default: shm_open)");
   app.add_option("--job", o.job, "Job name (names the checkpoint file and shared memory segment)");
-  app.add_option("--seed", o.seed, "Model and data seed");
   app.add_flag("--fresh", o.fresh, "Delete this job's checkpoints and start from iteration 0");
   app.add_flag("--cleanup", o.cleanup, "Delete this job's checkpoints at the end");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
-  }
-  try {
-    return run(o);
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "gemini-train: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "gemini-train: error: %s\n", e.what());
-    return 1;
-  }
+  return gr::parse_and_run("gemini-train", app, argc, argv, o, run);
 }
