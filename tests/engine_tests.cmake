@@ -8,6 +8,7 @@ gemini_test(interleave_test LIBS gemini_engine)
 gemini_test(periodic_checkpoints_test LIBS gemini_engine)
 gemini_test(failure_trace_test LIBS gemini_engine)
 gemini_test(failure_sources_test LIBS gemini_engine)
+gemini_test(fuzz_corpus_test LIBS gemini_engine)
 gemini_test(simulation_test LIBS gemini_engine)
 
 # Runs the built gemini-sim binary as a subprocess.

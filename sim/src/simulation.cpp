@@ -3,7 +3,10 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <cstdlib>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "gemini/failure_trace.hpp"
 #include "gemini/iteration_profile.hpp"
@@ -20,11 +23,17 @@ std::unique_ptr<sg4::Engine> make_engine() {
   // Plain max-min sharing without TCP correction factors: transfer times are bytes/bandwidth
   // plus latency, which is what the hardware profile's alpha/beta figures describe.
   // TCP-gamma 0 lifts the TCP window cap (gamma / 2 latency) that would bound every flow.
-  int argc = 5;
-  char arg0[] = "gemini-sim", arg1[] = "--cfg=network/model:CM02", arg2[] = "--cfg=network/crosstraffic:0",
-       arg3[] = "--log=root.thres:critical", arg4[] = "--cfg=network/TCP-gamma:0";
-  char* argv[] = {arg0, arg1, arg2, arg3, arg4, nullptr};
-  return std::make_unique<sg4::Engine>(&argc, argv);
+  std::vector<std::string> args = {"gemini-sim", "--cfg=network/model:CM02", "--cfg=network/crosstraffic:0",
+                                   "--log=root.thres:critical", "--cfg=network/TCP-gamma:0"};
+  // Sanitizer builds switch to thread contexts: ASan cannot follow SimGrid's raw stack switches.
+  if (const char* factory = std::getenv("GEMINI_SIMGRID_CONTEXTS"); factory && *factory) {
+    args.push_back(std::string("--cfg=contexts/factory:") + factory);
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+  return std::make_unique<sg4::Engine>(&argc, argv.data());
 }
 
 std::vector<StrategyPlan> plan_all(const Scenario& s, const Platform& platform) {
