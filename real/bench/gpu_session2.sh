@@ -51,20 +51,12 @@ nproc; free -g | head -2; df -h /dev/shm /tmp "$ROOT" 2>/dev/null
 if [ -z "${LAUNCH:-}" ]; then
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name(0))'
   nvidia-smi --query-gpu=name,memory.total,memory.used --format=csv,noheader
-  torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
-  cmake -S . -B build-gpu-real -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    "-DCMAKE_PREFIX_PATH=$ROOT/.devdeps/usr;$torch_prefix" -DCMAKE_POLICY_VERSION_MINIMUM=3.5 \
-    -DGEMINI_BUILD_SIM=OFF -DGEMINI_BUILD_CALIBRATE=OFF -DGEMINI_BUILD_TESTS=OFF \
-    -DGEMINI_BUILD_REAL=ON -DGEMINI_WITH_CUDA=ON -DCUDAToolkit_ROOT=/usr/local/cuda > /tmp/configure.log 2>&1 \
-    || { tail -40 /tmp/configure.log; loud "configure failed"; exit 1; }
-  grep -E "gemini:|CUDA" /tmp/configure.log | head -12
-  grep -q "real/ CUDA stream paths 1" /tmp/configure.log || loud "CUDA stream paths are not built (snapshots would not use the side stream)"
-  if ! cmake --build build-gpu-real --target gemini-launch gemini-train -j 16 > /tmp/build.log 2>&1; then
-    grep -E "error|FAILED" -A3 /tmp/build.log | head -60
+  if ! bash scripts/device/build-real-gpu.sh > /tmp/build.log 2>&1; then
+    tail -60 /tmp/build.log
     loud "build failed"
     exit 1
   fi
-  grep -E "Linking|warning" /tmp/build.log | head -20
+  grep -E "gemini:|WARNING|real/ built" /tmp/build.log
   export LD_LIBRARY_PATH="$ROOT/.devdeps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   LAUNCH=build-gpu-real/real/gemini-launch
   echo "built in $(elapsed) s"

@@ -12,18 +12,7 @@ mkdir -p "$OUT"
 REAL_LOG=$OUT/real.log
 DONE_FLAG=$(mktemp -u /tmp/real-build-done.XXXX)
 
-build_real() {
-  local torch_prefix
-  torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
-  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
-  cmake -S . -B build-gpu-real -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    "-DCMAKE_PREFIX_PATH=$ROOT/.devdeps/usr;$torch_prefix" -DCMAKE_POLICY_VERSION_MINIMUM=3.5 \
-    -DGEMINI_BUILD_SIM=OFF -DGEMINI_BUILD_CALIBRATE=OFF -DGEMINI_BUILD_TESTS=OFF \
-    -DGEMINI_BUILD_REAL=ON -DGEMINI_WITH_CUDA=ON -DCUDAToolkit_ROOT=/usr/local/cuda &&
-    cmake --build build-gpu-real -j 12 -- -k 0
-}
-
-( build_real >"$REAL_LOG" 2>&1; echo "real/ build exit $?" >>"$REAL_LOG"; touch "$DONE_FLAG" ) &
+( bash scripts/device/build-real-gpu.sh >"$REAL_LOG" 2>&1; echo "real/ build exit $?" >>"$REAL_LOG"; touch "$DONE_FLAG" ) &
 CALIB_WAIT_FOR_FILE=$DONE_FLAG CALIB_TIMEOUT_S=${CALIB_TIMEOUT_S:-200} bash calibrate/device/build-and-bench-gpu.sh
 calib_rc=$?
 wait
