@@ -13,12 +13,13 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD
   -DGEMINI_BUILD_TESTS=OFF -DGEMINI_BUILD_REAL=OFF -DGEMINI_BUILD_CALIBRATE=OFF -DGEMINI_WITH_CUDA=OFF \
   "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link $flags" >/dev/null
 cmake --build "$build" --target gemini_core -j "$(nproc)"
-mkdir -p "$build/findings"
+mkdir -p "$build/findings" "$build/tmp"
+export TMPDIR="$build/tmp"  # the targets' scratch trees (tests/fuzz/fuzz_inputs.cpp)
 status=0
 for target in scenario:1 sweep:2 failure_log:3; do
   name=${target%%:*} id=${target##*:}
   bin="$build/fuzz_$name"
-  clang++ -std=c++17 -fsanitize=fuzzer $flags -DGEMINI_FUZZ_TARGET="$id" -I"$root/sim/include" \
+  clang++ -std=c++17 -fsanitize=fuzzer $flags -DGEMINI_FUZZ_TARGET="$id" -DGEMINI_SOURCE_DIR="\"$root\"" -I"$root/sim/include" \
     "$root/tests/fuzz/fuzz_inputs.cpp" "$build/sim/libgemini_core.a" -lyaml-cpp -o "$bin"
   work="$build/corpus-$name"
   rm -rf "$work" && mkdir -p "$work"

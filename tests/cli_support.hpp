@@ -55,4 +55,20 @@ struct Scratch {
   fs::path dir;
 };
 
+// GEMINI's p4d setting over one day, with a high failure rate so that every run sees some: a
+// small scenario for the sweep and determinism tests.
+inline std::string small_p4d_scenario(int trials, int seed) {
+  return "name: small\n"
+         "cluster: {machines: 4, hardware: p4d.24xlarge}\n"
+         "model: gpt2-100b\n"
+         "training: {iteration_time: 62s}\n"
+         "horizon: 1d\n"
+         "storage: {bandwidth: 20Gbps}\n"
+         "failures: {rate: 10%/day}\n"
+         "strategies:\n"
+         "  - {name: strawman, kind: strawman, persistent_interval: 3h, serialization: 81s}\n"
+         "  - {name: gemini, kind: gemini}\n"
+         "simulation: {trials: " + std::to_string(trials) + ", seed: " + std::to_string(seed) + "}\n";
+}
+
 }  // namespace gemini::test

@@ -9,6 +9,8 @@ gemini_test(periodic_checkpoints_test LIBS gemini_engine)
 gemini_test(failure_trace_test LIBS gemini_engine)
 gemini_test(failure_sources_test LIBS gemini_engine)
 gemini_test(fuzz_corpus_test LIBS gemini_engine)
+target_compile_definitions(fuzz_corpus_test PRIVATE GEMINI_SIM_BIN="$<TARGET_FILE:gemini-sim>")
+add_dependencies(fuzz_corpus_test gemini-sim)
 gemini_test(simulation_test LIBS gemini_engine)
 
 # Runs the built gemini-sim binary as a subprocess.

@@ -34,19 +34,7 @@ struct Scratch : test::Scratch {
   Scratch() : test::Scratch("gemini_sweep_cli_test_") {}
 };
 
-// GEMINI's p4d setting over one day, with a higher failure rate so that every point sees some.
-const char* kBase = R"(name: small
-cluster: {machines: 4, hardware: p4d.24xlarge}
-model: gpt2-100b
-training: {iteration_time: 62s}
-horizon: 1d
-storage: {bandwidth: 20Gbps}
-failures: {rate: 10%/day}
-strategies:
-  - {name: strawman, kind: strawman, persistent_interval: 3h, serialization: 81s}
-  - {name: gemini, kind: gemini}
-simulation: {trials: 2, seed: 3}
-)";
+const std::string kBase = test::small_p4d_scenario(2, 3);
 
 const char* kSweep = R"(name: small-sweep
 scenario: base.yaml

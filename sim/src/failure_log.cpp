@@ -1,6 +1,7 @@
 // CSV failure-log reader for trace replay.
 #include "gemini/failure_log.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -31,6 +32,8 @@ double parse_time_s(const std::string& text) {
   const double v = std::strtod(text.c_str(), &end);
   if (!text.empty() && end == text.c_str() + text.size()) {
     if (!(v >= 0)) throw UnitError("a time must not be negative");
+    // Hardening (issue 8): strtod reads "inf" and "1e400" as infinity, e.g. an endless outage.
+    if (!std::isfinite(v)) throw UnitError("a time must be a finite number, got '" + text + "'");
     return v;
   }
   return parse_duration_s(text);

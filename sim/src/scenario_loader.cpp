@@ -132,9 +132,12 @@ ModelSpec resolve_model(const MapReader& root) {
   const std::vector<fs::path> candidates = model_candidates(name, root.file());
   std::vector<std::string> tried;
   for (const fs::path& candidate : candidates) {
+    // Hardening (issue 8): check the path that is then read. "scenarios/../models/x.yaml" with
+    // scenarios/ a symlink exists, while its lexical form "models/x.yaml" may not ("file:0").
+    const fs::path normal = candidate.lexically_normal();
     std::error_code error;
-    if (fs::is_regular_file(candidate, error)) return load_model(candidate.lexically_normal());
-    tried.push_back(candidate.lexically_normal().string());
+    if (fs::is_regular_file(normal, error)) return load_model(normal);
+    tried.push_back(normal.string());
   }
   root.fail("model", "model '" + name + "' not found; looked for " + join(tried));
 }
@@ -216,7 +219,10 @@ void read_cluster(const MapReader& root, Scenario* s) {
   if (r.read_string("hardware_profile", &profile)) {
     const fs::path p(profile);
     if (p.is_relative()) profile = (fs::path(s->file).parent_path() / p).string();
-    if (!fs::exists(profile)) r.fail("hardware_profile", "no such profile file '" + profile + "'");
+    // Hardening (issue 8): fs::exists threw filesystem_error on a path too long (ENAMETOOLONG),
+    // escaping the ConfigError handling; and a device such as /dev/zero would never end.
+    std::error_code error;
+    if (!fs::is_regular_file(profile, error)) r.fail("hardware_profile", "no such profile file '" + profile + "'");
     apply_calibrated_profile(profile, &s->hardware);
   }
   apply_hardware_overrides(r, &s->hardware);
@@ -365,6 +371,9 @@ void read_failures(const MapReader& root, Scenario* s) {
   if (r.read_string("trace", &f.trace_path)) {
     const fs::path p(f.trace_path);
     if (p.is_relative()) f.trace_path = (fs::path(s->file).parent_path() / p).string();
+    // Hardening (issue 8): a missing trace is the scenario's mistake, reported at its line.
+    std::error_code error;
+    if (!fs::is_regular_file(f.trace_path, error)) r.fail("trace", "cannot open failure log '" + f.trace_path + "'");
     FailureLog log = read_failure_log(f.trace_path, s->machines, s->horizon_s);
     f.replayed = std::move(log.failures);
     f.replayed_ignored = log.ignored_outside_horizon;

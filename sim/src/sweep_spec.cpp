@@ -41,6 +41,9 @@ std::vector<PathPart> parse_path(const std::string& path) {
       if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
         throw std::invalid_argument("bad index in '" + piece + "': write name[0], name[1], ...");
       }
+      // Hardening (issue 8): std::stoul threw std::out_of_range on a 20+ digit index, which
+      // escaped the ConfigError handling; an index that long is never valid anyway.
+      if (digits.size() > 9) throw std::invalid_argument("index " + digits + " in '" + piece + "' is too large");
       part.indices.push_back(std::stoul(digits));
       if (close + 1 < piece.size() && piece[close + 1] != '[') {
         throw std::invalid_argument("unexpected text after ']' in '" + piece + "'");

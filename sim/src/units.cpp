@@ -229,6 +229,8 @@ double parse_quantity(Quantity quantity, std::string_view raw) {
     factor = found->factor;
   }
   const double si = value * factor;
+  // Hardening (issue 8): "1e307days" is finite before the unit and infinite after it.
+  if (!std::isfinite(si)) fail(quoted + " is too large; expected " + expected);
   if (quantity == Quantity::fraction && si > 1) {
     fail("a fraction must lie between 0 and 1 (0% and 100%), got " + quoted);
   }

@@ -128,7 +128,8 @@ double scalar_quantity(const YAML::Node& node, Quantity quantity, const std::str
 MapReader::MapReader(YAML::Node node, std::string file, std::string context,
                      std::vector<std::string> allowed_keys)
     : node_(std::move(node)), file_(std::move(file)), context_(std::move(context)) {
-  line_ = line_of(node_);
+  // Hardening (issue 8): an empty document has no position; point at its first line, not 0.
+  line_ = std::max(1, line_of(node_));
   if (!node_.IsDefined() || node_.IsNull()) {
     node_ = YAML::Node(YAML::NodeType::Map);
     return;
@@ -167,7 +168,11 @@ void MapReader::require(const std::vector<std::string>& keys) const {
 
 MapReader MapReader::child(const std::string& key, std::vector<std::string> allowed_keys) const {
   const std::string context = context_.empty() ? key : context_ + "." + key;
-  if (!has(key)) return MapReader(YAML::Node(), file_, context, std::move(allowed_keys));
+  if (!has(key)) {
+    MapReader absent(YAML::Node(), file_, context, std::move(allowed_keys));
+    absent.line_ = line_;  // a missing section's problems point at its parent
+    return absent;
+  }
   return MapReader(get(key), file_, context, std::move(allowed_keys));
 }
 

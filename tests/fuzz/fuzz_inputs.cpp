@@ -1,12 +1,14 @@
 // libFuzzer targets for every parser of user input: scenario YAML, sweep YAML, failure-log CSV.
 // Built by scripts/fuzz.sh (clang, -fsanitize=fuzzer); one binary per target, chosen by the
 // GEMINI_FUZZ_TARGET macro. A malformed input must end in ConfigError (the CLI turns it into a
-// file:line message and exit code 2); any other exception, crash, hang or leak is a finding.
+// file:line message and exit code 2); any other exception, a message that is not one line with
+// a line number, a crash, hang or leak is a finding.
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -16,8 +18,19 @@
 
 namespace {
 
+// The input is written to /tmp/gemini-fuzz-PID/in/input.SUFFIX, beside links to the source tree's
+// scenarios/, sweeps/, models/, tests/ and calibrate/: relative references such as
+// "scenario: ../scenarios/x.yaml" in a sweep resolve as they do in the repository, so the fuzzer
+// gets past them into the deeper checks.
 std::string scratch_file(const char* suffix) {
-  return "/tmp/gemini-fuzz-" + std::to_string(::getpid()) + suffix;
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("gemini-fuzz-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "in");
+  for (const char* name : {"scenarios", "sweeps", "models", "tests", "calibrate"}) {
+    std::error_code ignored;
+    fs::create_directory_symlink(fs::path(GEMINI_SOURCE_DIR) / name, dir / name, ignored);
+  }
+  return (dir / "in" / (std::string("input") + suffix)).string();
 }
 
 void parse(const std::string& path) {
@@ -40,8 +53,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     parse(path);
-  } catch (const gemini::ConfigError&) {
-    // The expected way to reject input.
+  } catch (const gemini::ConfigError& e) {
+    // The expected way to reject input, as one line "file:line: message" with a real line.
+    const std::string what = e.what();
+    if (what.find('\n') != std::string::npos || e.line < 1) {
+      std::fprintf(stderr, "bad error message (not one line, or no line): %s\n", what.c_str());
+      std::abort();
+    }
   }
   return 0;
 }

@@ -100,9 +100,25 @@ struct Scenario {
 };
 
 // A problem in an input file, reported as "file:line: message".
+// Control characters of the input echoed into a message (a quoted "a\nb" key, a stray \r) are
+// written as \n, \r, \t or \xHH, so that every error is exactly one line (issue 8).
+inline std::string one_line(const std::string& text) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (u < 0x20 || u == 0x7f) out += std::string("\\x") + hex[u >> 4] + hex[u & 15];
+    else out += c;
+  }
+  return out;
+}
+
 struct ConfigError : std::runtime_error {
   ConfigError(std::string file, int line, const std::string& message)
-      : std::runtime_error(file + ":" + std::to_string(line) + ": " + message),
+      : std::runtime_error(one_line(file + ":" + std::to_string(line) + ": " + message)),
         file(std::move(file)), line(line) {}
   std::string file;
   int line;
