@@ -64,6 +64,26 @@ cli)
   # A good comparison: JSON written, exit 0 or 1 only.
   rc=0; "$SIM" compare "$RUN" --profile "$PROF" --json "$T/c.json" -j 1 > /dev/null || rc=$?
   [ "$rc" -le 1 ] && [ -s "$T/c.json" ] || { echo "compare on committed run: exit $rc"; exit 1; }
+  # A GPU run (the committed H100 one): refused with a CPU-only profile; with the GPU's profile
+  # the snapshot copy is predicted as R device-to-host copies through the one GPU's link.
+  GPU_RUN="$SRC/results/device/h100-compare-2026-11-27/run-gemini.json"
+  GPU_PROF="$SRC/calibrate/profiles/h100-sxm-80gb.yaml"
+  expect2 "ran on cuda:0 but .* has no GPU copy costs" "$GPU_RUN" --profile "$PROF"
+  rc=0; "$SIM" compare "$GPU_RUN" --profile "$GPU_PROF" --no-engine --json "$T/g.json" > /dev/null || rc=$?
+  [ "$rc" -le 1 ] || { echo "compare on the GPU run: exit $rc"; exit 1; }
+  python3 - "$T/g.json" "$GPU_PROF" "$GPU_RUN" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+prof = open(sys.argv[2]).read()
+m = re.search(r"^  gpu_to_cpu: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^}]+)\}", prof, re.M)
+alpha, bw = float(m.group(1)), float(m.group(2))
+run = json.load(open(sys.argv[3]))
+ranks, image = run["config"]["ranks"], run["checkpoint_bytes_per_rank"]
+row = next(p for p in d["runs"][0]["phases"] if p["phase"] == "snapshot_copy_s")
+want = alpha + ranks * image / bw
+assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
+assert "device-to-host" in row["note"], row["note"]
+PY
   echo "compare cli: ok"
   ;;
 plot)
@@ -80,6 +100,9 @@ plot)
   "$PY" "$SRC/analysis/plot_compare.py" --help > /dev/null
   "$PY" "$SRC/analysis/plot_compare.py" "$T/c.json" --out "$T/c.png"
   [ -s "$T/c.png" ] || { echo "no PNG"; exit 1; }
+  "$PY" "$SRC/analysis/compare_table.py" "$T/c.json" --phases save_stall_s > "$T/t.md"
+  grep -q "^| tiny/gemini | save_stall_s | " "$T/t.md" && grep -q "checked phases" "$T/t.md" ||
+    { echo "compare_table.py:"; cat "$T/t.md"; exit 1; }
   echo "plot_compare: ok"
   ;;
 *) echo "unknown mode $MODE"; exit 2 ;;

@@ -85,6 +85,13 @@ int compare_command(const CompareOptions& o) {
     std::cerr << "error: no measurement file given\n";
     return kExitBadInput;
   }
+  for (const MeasuredRun& run : runs) {
+    if (runs_on_gpu(run) && !costs.has_gpu) {
+      std::cerr << "error: " << run.path << " ran on " << run.device << " but " << o.profile_path
+                << " has no GPU copy costs (gpu_to_cpu, cpu_to_gpu): use a profile calibrated on that GPU\n";
+      return kExitBadInput;
+    }
+  }
   std::vector<RunComparison> comparisons(runs.size());
   std::vector<EnginePlanInputs> inputs(runs.size());
   for (size_t i = 0; i < runs.size(); ++i) {

@@ -2,10 +2,13 @@
 //
 // The model follows what real/ does (real/src/rank_worker.cpp, memory_store.cpp, disk_store.cpp,
 // replica.cpp); docs/VALIDATION.md states it in prose. Every rank of the run lives on this one
-// host, so two kinds of sharing are modelled, both from the run's own figures:
+// host, so three kinds of sharing are modelled, all from the run's own figures:
 //   - CPU: k single-threaded tasks runnable at once on C logical CPUs each run max(1, k / C)
-//     times slower than the benchmark, which ran alone (C = environment.cpu_count);
-//   - the disk: n ranks writing or reading at once move n images through one device.
+//     times slower than the benchmark, which ran alone (C = environment.cpu_count); a checksum
+//     spreads over the run's --threads threads per rank;
+//   - the disk: n ranks writing or reading at once move n images through one device;
+//   - the GPU (a cuda run): real/ puts every rank on the one device, so the R ranks' snapshot
+//     copies (device to pinned host buffer) and restores (back) share its PCIe link at once.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -93,14 +96,24 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
 
   // ---- Saves: every rank saves at the same iterations, so one event stands for all ranks. ----
   const double c_save = share(R, C);
-  const double copy_s = c_save * k.memcpy.seconds(b);
-  const double sum_s = c_save * k.checksum.seconds(b);
+  const bool on_gpu = runs_on_gpu(run);
+  const double copy_s = on_gpu ? k.gpu_to_cpu.alpha_s + R * b / k.gpu_to_cpu.bandwidth_bytes_per_s
+                               : c_save * k.memcpy.seconds(b);
+  // XXH64 of one image on the rank's t threads while `runnable` threads compete for C CPUs.
+  const int threads = std::max(1, run.threads);
+  auto checksum_s = [&](double runnable) { return share(runnable, C) * k.checksum.seconds(b) / threads; };
+  const double sum_s = checksum_s(static_cast<double>(R) * threads);
+  // A restore: memcpy into the model's tensors on CPUs shared `cpu_share` ways; on a GPU, R pinned
+  // host-to-device copies through its link.
+  auto restore_s = [&](double cpu_share) {
+    return on_gpu ? k.cpu_to_gpu.alpha_s + R * b / k.cpu_to_gpu.bandwidth_bytes_per_s : cpu_share * k.memcpy.seconds(b);
+  };
   // A disk save: all R ranks write their image to the one disk at once.
   const double disk_s = k.disk_write.alpha_s + R * b / k.disk_write.bandwidth_bytes_per_s;
-  // Replication (gemini): training (R threads), R senders and R receivers run at once.
+  // Replication (gemini): training (R threads), R senders and R receivers (checksumming on t
+  // threads each) run at once.
   const double repl_runnable = 3.0 * R;
-  const double put_warm_s = tcp_slowdown(repl_runnable, C) * k.tcp.seconds(b) +
-                            share(repl_runnable, C) * k.checksum.seconds(b);
+  const double put_warm_s = tcp_slowdown(repl_runnable, C) * k.tcp.seconds(b) + checksum_s(R * (2.0 + threads));
   const double fresh_extra_s = std::max(0.0, k.shm_write_fresh.seconds(b) - k.memcpy.seconds(b));
   const double put_fresh_s = put_warm_s + share(repl_runnable, C) * fresh_extra_s;
 
@@ -212,7 +225,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       const double c = share(runnable, C);
       for (int r = 0; r < R; ++r) {
         const std::string& t = tier[static_cast<size_t>(r)];
-        double s = c * k.checksum.seconds(b);  // every tier verifies every tensor
+        double s = checksum_s(static_cast<double>(R) * threads + n_peer);  // every tier verifies every tensor
         if (t == "memory") {
           s += c * k.shm_read_fresh.seconds(b);
         } else if (t == "peer") {
@@ -222,7 +235,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         }
         p.retrieval_s = std::max(p.retrieval_s, s);
       }
-      p.load_s = c * k.memcpy.seconds(b);
+      p.load_s = restore_s(c);
     }
     predicted_failures.push_back(p);
     start = p.resumed;
@@ -234,8 +247,11 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   out.rows.push_back(row("save_stall_s", "closed-form", run, stall, threshold_s,
                          "capture copy + XXH64 + store" + std::string(gemini ? " + wait for the previous replication" : "") +
                              "; " + cpu_note));
-  out.rows.push_back(row("snapshot_copy_s", "closed-form", run, copies, threshold_s, "host memcpy of the image"));
-  out.rows.push_back(row("snapshot_checksum_s", "closed-form", run, sums, threshold_s, "XXH64 of the image"));
+  out.rows.push_back(row("snapshot_copy_s", "closed-form", run, copies, threshold_s,
+                         on_gpu ? "device-to-host into pinned memory, " + std::to_string(R) + " ranks through one GPU's link"
+                                : std::string("host memcpy of the image")));
+  out.rows.push_back(row("snapshot_checksum_s", "closed-form", run, sums, threshold_s,
+                         "XXH64 of the image on " + std::to_string(threads) + " thread(s) per rank"));
   if (!memory_saves.empty()) {
     out.rows.push_back(row("save_memory_s", "closed-form", run, memory_saves, threshold_s,
                            "copy into the shm slot: fresh mapping for a process's first two saves, else memcpy"));
@@ -280,7 +296,9 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     out.rows.push_back(row("recovery_retrieval_" + tier + "_s", "closed-form", run, v, threshold_s, note));
   }
   out.rows.push_back(row("recovery_retrieval_s", "closed-form", run, retrievals, threshold_s, "slowest rank"));
-  out.rows.push_back(row("recovery_load_s", "closed-form", run, loads, threshold_s, "restore: memcpy into the model"));
+  out.rows.push_back(row("recovery_load_s", "closed-form", run, loads, threshold_s,
+                         on_gpu ? "restore: host-to-device copies, all ranks through one GPU's link"
+                                : "restore: memcpy into the model"));
   std::vector<double> detection, teardown, restart, agree;
   for (const MeasuredFailure& f : run.failures) {
     detection.push_back(f.detection_s);
@@ -368,16 +386,16 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     }
     e.detection_s = run.failures.empty() ? 0 : det / static_cast<double>(run.failures.size());
     const double c = share(R, C);
-    e.warmup_s = (nrec ? warm / nrec : 0) + c * k.memcpy.seconds(b);
-    // Per machine (rpm images), verification folded into the byte cost.
-    e.memory_restore_alpha_s = c * (k.shm_read_fresh.alpha_s + k.checksum.alpha_s);
-    e.memory_restore_bytes_per_s =
-        rpm / (c * (1 / k.shm_read_fresh.bandwidth_bytes_per_s + 1 / k.checksum.bandwidth_bytes_per_s));
+    e.warmup_s = (nrec ? warm / nrec : 0) + restore_s(c);
+    // Per machine (rpm images), verification folded into the byte cost: XXH64 on t threads.
+    const double checksum_s_per_byte = share(static_cast<double>(R) * threads, C) / (threads * k.checksum.bandwidth_bytes_per_s);
+    e.memory_restore_alpha_s = c * k.shm_read_fresh.alpha_s + share(static_cast<double>(R) * threads, C) * k.checksum.alpha_s / threads;
+    e.memory_restore_bytes_per_s = rpm / (c / k.shm_read_fresh.bandwidth_bytes_per_s + checksum_s_per_byte);
     const double runnable_peer = R + rpm;
-    const double cp = share(runnable_peer, C);
+    const double cp = share(static_cast<double>(R) * threads + rpm, C);  // checksums on t threads per rank
     e.peer_alpha_s = tcp_slowdown(runnable_peer, C) * k.tcp.alpha_s;
     e.peer_bytes_per_s = rpm / (tcp_slowdown(runnable_peer, C) / k.tcp.bandwidth_bytes_per_s +
-                                cp / k.checksum.bandwidth_bytes_per_s);
+                                cp / (threads * k.checksum.bandwidth_bytes_per_s));
     // Failures at their measured iterations, on the engine's clock.
     double t = 0;
     int64_t from = 0;
@@ -400,7 +418,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       from = predicted_failures[g].resumed;
     }
     e.disk_read_alpha_s = k.disk_read.alpha_s;
-    e.disk_read_bytes_per_s = 1 / (1 / k.disk_read.bandwidth_bytes_per_s + c / (R * k.checksum.bandwidth_bytes_per_s));
+    e.disk_read_bytes_per_s = 1 / (1 / k.disk_read.bandwidth_bytes_per_s + checksum_s_per_byte / R);
   }
   return out;
 }

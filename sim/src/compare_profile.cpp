@@ -56,6 +56,11 @@ HostCosts load_host_costs(const std::string& path) {
   c.tcp = read_cost(h, "loopback_tcp", "tcp-loopback");
   c.disk_write = read_cost(h, "local_disk_write", "disk-write");
   c.disk_read = read_cost(h, "local_disk_read", "disk-read-cold");
+  if (h.has("gpu_to_cpu") && h.has("cpu_to_gpu")) {
+    c.gpu_to_cpu = read_cost(h, "gpu_to_cpu", "gpu-d2h-pinned");
+    c.cpu_to_gpu = read_cost(h, "cpu_to_gpu", "gpu-h2d-pinned");
+    c.has_gpu = true;
+  }
   return c;
 }
 

@@ -1,4 +1,5 @@
 // Reads gemini-launch's run JSON (schema gemini-run/1, docs/REAL.md) for `gemini-sim compare`.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -75,6 +76,9 @@ MeasuredRun load_measured_run(const std::string& path) {
   m.replicas = static_cast<int>(r.integer(cfg, "replicas", "config"));
   m.iterations = r.integer(cfg, "iterations", "config");
   m.placement = cfg.value("placement", "group");
+  // Runs written before these keys existed ran on the CPU with one checksum thread.
+  m.device = cfg.value("device", std::string("cpu"));
+  m.threads = static_cast<int>(cfg.value("threads", int64_t{1}));
   if (m.ranks < 1 || m.machines < 1 || m.ranks_per_machine * m.machines != m.ranks) {
     r.fail("config: ranks " + std::to_string(m.ranks) + " do not split evenly into " + std::to_string(m.machines) +
            " machines");
@@ -85,6 +89,7 @@ MeasuredRun load_measured_run(const std::string& path) {
   if (m.interval < 1) r.fail("config.interval must be >= 1");
   const json& env = r.at(root, "environment", "the file");
   m.cpu_count = static_cast<int>(r.integer(env, "cpu_count", "environment"));
+  if (m.threads < 1) m.threads = std::max(1, m.cpu_count);  // --threads 0: all online CPUs
   m.cpu_model = env.value("cpu_model", "");
   m.host = env.value("host", "");
   m.image_bytes = static_cast<double>(r.integer(root, "checkpoint_bytes_per_rank", "the file"));

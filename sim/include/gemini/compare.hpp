@@ -35,6 +35,10 @@ struct HostCosts {
   LinearCost tcp;              // loopback_tcp: one connection, sender + receiver threads
   LinearCost disk_write;       // local_disk_write: write + fsync + rename + fsync(dir)
   LinearCost disk_read;        // local_disk_read: cold read
+  // A GPU profile's pinned copies (one GPU measured alone); absent from a CPU-only profile.
+  bool has_gpu = false;
+  LinearCost gpu_to_cpu;  // gpu_to_cpu: device-to-host into a pinned buffer
+  LinearCost cpu_to_gpu;  // cpu_to_gpu: host-to-device from a pinned buffer
 };
 
 // Throws ConfigError ("file:line: message") on a missing file, bad YAML or a missing cost.
@@ -62,6 +66,8 @@ struct MeasuredFailure {
 struct MeasuredRun {
   std::string path;
   std::string preset, strategy, placement, cpu_model, host;
+  std::string device = "cpu";  // cpu, cuda or cuda:N: real/ puts every rank on that one device
+  int threads = 1;             // per rank: intra-op and checksum threads
   int ranks = 0, machines = 0, ranks_per_machine = 0, replicas = 1, cpu_count = 0;
   int64_t interval = 0, persistent_interval = 0, iterations = 0;
   double image_bytes = 0;
@@ -76,6 +82,9 @@ struct MeasuredRun {
 
 // Throws RunFileError on unreadable JSON, a wrong schema or missing fields.
 MeasuredRun load_measured_run(const std::string& path);
+
+// True when the run's ranks trained on a GPU (their snapshot is a device-to-host copy).
+inline bool runs_on_gpu(const MeasuredRun& run) { return run.device.rfind("cuda", 0) == 0; }
 
 struct PhaseRow {
   std::string phase;
