@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 #include <vector>
 
 #include "checksum.hpp"
@@ -104,6 +106,33 @@ TEST_F(DiskStoreTest, LeftoverTmpFileIsIgnoredAndReplaced) {
   EXPECT_FALSE(fs::exists(s.tmp_path()));
   loaded = s.load_latest(buf);
   EXPECT_EQ(loaded->iteration, 2u);
+}
+
+// A full disk, for real: /dev/full fails every write with ENOSPC. The save in progress is
+// pointed at it through its temporary name; the error names the file and the cause, the partial
+// file is gone, and the previous checkpoint still loads.
+TEST_F(DiskStoreTest, FullDiskFailsTheSaveAndKeepsThePreviousCheckpoint) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  auto s = store();
+  const auto one = make_image(1);
+  s.save(one.data(), one.size());
+  fs::create_symlink("/dev/full", s.tmp_path());
+  const auto two = make_image(2);
+  try {
+    s.save(two.data(), two.size());
+    FAIL() << "a save to a full disk succeeded";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code().value(), ENOSPC) << e.what();
+    EXPECT_NE(std::string(e.what()).find(s.tmp_path()), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(fs::symlink_status(s.tmp_path()))) << "the failed save's file was left behind";
+  gr::HostBuffer buf;
+  const auto loaded = s.load_latest(buf);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->iteration, 1u);
+  // The next save, with space again, works.
+  s.save(two.data(), two.size());
+  EXPECT_EQ(s.load_latest(buf)->iteration, 2u);
 }
 
 TEST_F(DiskStoreTest, NewerSaveReplacesOlder) {

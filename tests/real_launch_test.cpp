@@ -4,6 +4,8 @@
 // recovery equal to the checkpoint tensor for tensor; losses identical to a failure-free run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
@@ -195,6 +197,45 @@ TEST_F(LaunchTest, KillDuringSaveLeavesPreviousCheckpointUsable) {
   expect_bit_exact_restore(f);
   EXPECT_EQ(final_loss(j), final_loss(ref));
   expect_identical_ranks(j, ref["final"][0]["checksum"]);
+}
+
+// Stress: many rounds of real SIGKILLs drawn from a seed (processes and whole machines, one of
+// them in the middle of a save), with GEMINI's replicas and a disk tier. Whatever the draws,
+// every recovery must restore bit for bit and the run must end exactly where the failure-free
+// run ends, with nothing left in /dev/shm.
+TEST_F(LaunchTest, RandomKillsOverManyRoundsNeverChangeTheResult) {
+  const json& ref = reference();
+  for (const int seed : {11, 12}) {
+    SCOPED_TRACE("--fail-seed " + std::to_string(seed));
+    int rc = 0;
+    const std::string suffix = "-s" + std::to_string(seed);
+    const json j = launch("--strategy gemini --replicas 2 --persistent-interval 10 --fail-random 5 --fail-seed " +
+                              std::to_string(seed) + " --fail 17:process:2:save --debug-save-pause-ms 100" +
+                              " --max-restarts 6",
+                          &rc, suffix);
+    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(j["timeline"].size(), 6u);
+    int machines_lost = 0;
+    for (const json& f : j["timeline"]) {
+      SCOPED_TRACE(f.dump());
+      machines_lost += f["kind"] == "machine";
+      EXPECT_LE(f["resumed_iteration"].get<int64_t>(), f["iteration"].get<int64_t>());
+      EXPECT_GT(f["detection_s"].get<double>(), 0.0);
+      if (f["source_tier"] != "none") expect_bit_exact_restore(f);
+      if (f["kind"] == "machine") {  // a lost machine's ranks cannot find their own memory
+        for (const json& r : f["ranks"]) {
+          const auto killed = f["ranks_killed"].get<std::vector<int>>();
+          if (std::find(killed.begin(), killed.end(), r["rank"].get<int>()) != killed.end()) {
+            EXPECT_NE(r["tier"], "memory") << "rank " << r["rank"];
+          }
+        }
+      }
+    }
+    EXPECT_GT(machines_lost, 0) << "the draws should include a machine loss";
+    EXPECT_EQ(final_loss(j), final_loss(ref));
+    expect_identical_ranks(j, ref["final"][0]["checksum"]);
+    EXPECT_FALSE(segments_left(name_ + suffix));
+  }
 }
 
 TEST_F(LaunchTest, BadFlagsExitTwo) {

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <vector>
 
 #include "checksum.hpp"
@@ -173,6 +174,44 @@ TEST_F(MemoryStoreTest, ImageLargerThanSlotRejected) {
   auto bigger = config_;
   bigger.slot_capacity_bytes = big.size();
   EXPECT_THROW(gr::MemoryStore{bigger}, std::runtime_error);  // existing segment too small
+}
+
+// Two slots bigger than the memory left on the host are refused when the segment is made
+// (before training), with the reason, and nothing is left behind.
+TEST_F(MemoryStoreTest, MoreThanTheAvailableMemoryIsRefusedUpFront) {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  while (meminfo >> key >> kib && key != "MemAvailable:") meminfo.ignore(64, '\n');
+  if (key != "MemAvailable:") GTEST_SKIP() << "no MemAvailable in /proc/meminfo";
+  auto c = config_;
+  c.slot_capacity_bytes = kib * 1024;  // two of them cannot fit
+  if (c.slot_capacity_bytes > gr::MemoryStore::kMaxSlotBytes) GTEST_SKIP() << "more than 1 TiB available";
+  try {
+    gr::MemoryStore store(c);
+    FAIL() << "two slots of MemAvailable each were reserved";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("MemAvailable"), std::string::npos) << e.what();
+  }
+  EXPECT_NE(::access(shm_path().c_str(), F_OK), 0) << "the refused segment was left behind";
+  c.slot_capacity_bytes = gr::MemoryStore::kMaxSlotBytes + 1;  // a size no image has
+  EXPECT_THROW(gr::MemoryStore{c}, std::invalid_argument);
+}
+
+// A segment whose header claims slots larger than the segment (corruption, or another program's
+// file under our name) is refused instead of being mapped past its end.
+TEST_F(MemoryStoreTest, HeaderClaimingMoreThanTheSegmentIsCorrupt) {
+  {
+    gr::MemoryStore store(config_);
+    const auto image = make_image(3);
+    store.save(image.data(), image.size());
+  }
+  const int fd = ::open(shm_path().c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  const uint64_t huge = uint64_t{1} << 39;
+  ASSERT_EQ(::pwrite(fd, &huge, sizeof huge, 16), static_cast<ssize_t>(sizeof huge));  // slot_capacity
+  ::close(fd);
+  EXPECT_THROW(gr::MemoryStore{reopen()}, gr::CheckpointCorrupt);
 }
 
 TEST_F(MemoryStoreTest, DestroyUnlinksSegment) {

@@ -3,6 +3,9 @@
 // recovery uses (MemoryStore iterations/load_iteration, DiskStore keep_previous).
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +101,74 @@ TEST(ReplicaService, TokenCheckedVerifiedStoredAndFetched) {
   EXPECT_EQ(std::memcmp(out.data(), image.data(), image.size()), 0);
   EXPECT_THROW(gr::fetch_replica(service.address(), c.token, 3, 99, out), std::runtime_error);
   EXPECT_THROW(gr::fetch_replica(service.address(), "nope", 3, 20, out), std::exception);
+  gr::MemoryStore::unlink_segment(seg);
+}
+
+// Sends a hand-made PUT: the hello with a declared size, then `payload` (maybe fewer bytes than
+// declared), then closes. Returns the reply's status byte, or -1 when the server closed first.
+int raw_put(uint16_t port, const std::string& token, uint32_t owner, uint64_t declared_bytes,
+            const std::vector<uint8_t>& payload) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -2;
+  }
+  std::string hello = "GEMREPL1";
+  const auto put = [&](const void* p, size_t n) { hello.append(static_cast<const char*>(p), n); };
+  const uint32_t token_len = static_cast<uint32_t>(token.size());
+  const uint8_t op = 1;  // PUT
+  put(&token_len, 4);
+  put(token.data(), token.size());
+  put(&op, 1);
+  put(&owner, 4);
+  put(&declared_bytes, 8);
+  hello.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+  (void)::send(fd, hello.data(), hello.size(), MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_WR);  // a short payload ends here
+  uint8_t status = 0;
+  const ssize_t got = ::recv(fd, &status, 1, MSG_WAITALL);
+  ::close(fd);
+  return got == 1 ? status : -1;
+}
+
+// Malformed PUTs from a peer that has the token: an impossible declared size (0, or 2^63, which
+// once overflowed the segment size), a payload shorter than declared, an image whose header
+// claims more bytes than sent, a corrupt image. Each is refused, the replica already held stays
+// loadable, and the service goes on serving.
+TEST(ReplicaService, MalformedPutsAreRefusedAndKeepTheHeldReplica) {
+  gr::ReplicaServiceConfig c;
+  c.token = "secret-token";
+  c.io_timeout_s = 5;
+  c.segments.job = unique("svc-bad");
+  gr::ReplicaService service(c);
+  const auto image = make_image(20);
+  ASSERT_EQ(gr::put_replica(service.address(), c.token, 1, image.data(), image.size()).iteration, 20u);
+
+  EXPECT_EQ(raw_put(service.port(), c.token, 1, 0, {}), 3);
+  EXPECT_EQ(raw_put(service.port(), c.token, 1, uint64_t{1} << 63, image), 3);
+  const std::vector<uint8_t> half(image.begin(), image.begin() + static_cast<long>(image.size() / 2));
+  EXPECT_EQ(raw_put(service.port(), c.token, 1, image.size(), half), -1);  // short payload: closed
+  // Declared and sent agree, but the image's own header says it is longer.
+  EXPECT_THROW(gr::put_replica(service.address(), c.token, 1, half.data(), half.size()), std::runtime_error);
+  EXPECT_EQ(service.stats().failed, 4u);
+
+  // The newest held replica survived every one of them.
+  const auto held = service.held_iterations(1);
+  ASSERT_FALSE(held.empty());
+  EXPECT_EQ(held.front(), 20u);
+  gr::HostBuffer out;
+  const auto f = gr::fetch_replica(service.address(), c.token, 1, 20, out);
+  ASSERT_EQ(f.bytes, image.size());
+  EXPECT_EQ(std::memcmp(out.data(), image.data(), image.size()), 0);
+  // And a good PUT still goes through.
+  const auto newer = make_image(25);
+  EXPECT_EQ(gr::put_replica(service.address(), c.token, 1, newer.data(), newer.size()).iteration, 25u);
+  gr::MemoryStoreConfig seg = c.segments;
+  seg.rank = 1;
   gr::MemoryStore::unlink_segment(seg);
 }
 

@@ -145,15 +145,22 @@ SaveResult DiskStore::save(const uint8_t* image, size_t bytes) {
   result.checksum = info.checksum;
 
   const std::string tmp = tmp_path();
-  auto t0 = Clock::now();
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (fd.get() < 0) fail("open", tmp);
-  write_all(fd.get(), image, bytes, tmp);
-  result.write_s = since(t0);
-
   auto t1 = Clock::now();
-  if (::fsync(fd.get()) != 0) fail("fsync", tmp);
-  if (::close(fd.release()) != 0) fail("close", tmp);
+  // A write that fails (a full disk, an I/O error) removes its partial file, which would only
+  // hold the space (loads never read it); the committed checkpoint stays as it was.
+  try {
+    auto t0 = Clock::now();
+    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (fd.get() < 0) fail("open", tmp);
+    write_all(fd.get(), image, bytes, tmp);
+    result.write_s = since(t0);
+    t1 = Clock::now();
+    if (::fsync(fd.get()) != 0) fail("fsync", tmp);
+    if (::close(fd.release()) != 0) fail("close", tmp);
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
   if (config_.keep_previous && ::rename(path().c_str(), prev_path().c_str()) != 0 && errno != ENOENT) {
     fail("rename", path());
   }

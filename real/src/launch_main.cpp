@@ -345,9 +345,12 @@ int Launcher::run() {
       spawn(gen);
       continue;
     }
-    // Failure injection.
+    // Failure injection, one failure at a time: while a kill of this generation awaits detection
+    // (SIGKILL is asynchronous), the next planned failure waits for the restarted job to reach
+    // its iteration. Two failures planned at one iteration are two successive events.
+    const bool kill_pending = !failures_.empty() && failures_.back().generation == gen && failures_.back().t_detect == 0;
     auto next = std::find_if(schedule_.begin(), schedule_.end(), [](const Failure& f) { return !f.fired; });
-    if (next != schedule_.end()) {
+    if (next != schedule_.end() && !kill_pending) {
       const int watched = next->kind == "process" ? next->targets.front() : next->targets.front() * rpm;
       const std::string key = "g" + std::to_string(gen) + (next->during_save ? "/saving/" : "/iter/") +
                               std::to_string(watched);

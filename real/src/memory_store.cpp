@@ -4,11 +4,15 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 
 #include "state_image.hpp"
@@ -37,6 +41,26 @@ void store_release(T* p, T v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 std::string segment_name(const MemoryStoreConfig& c) {
   const std::string base = "gemini-" + c.job + "-r" + std::to_string(c.rank);
   return c.dir.empty() ? "/" + base : c.dir + "/" + base + ".shm";
+}
+
+// Bytes of memory the kernel can still hand out without swapping (MemAvailable), 0 if unknown.
+uint64_t available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  while (meminfo >> key >> kib) {
+    if (key == "MemAvailable:") return kib * 1024;
+    meminfo.ignore(64, '\n');
+  }
+  return 0;
+}
+
+// Pages of a RAM-backed file system (tmpfs, ramfs) are host memory.
+bool ram_backed(int fd) {
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) != 0) return false;
+  return fs.f_type == static_cast<decltype(fs.f_type)>(0x01021994) ||  // TMPFS_MAGIC
+         fs.f_type == static_cast<decltype(fs.f_type)>(0x858458f6);    // RAMFS_MAGIC
 }
 
 int open_segment(const MemoryStoreConfig& c, const std::string& name, int flags) {
@@ -69,6 +93,10 @@ struct MemoryStore::Header {
 MemoryStore::MemoryStore(MemoryStoreConfig config)
     : config_(std::move(config)), name_(segment_name(config_)) {
   static_assert(sizeof(Header) <= kPage, "segment header must fit its page");
+  if (config_.slot_capacity_bytes > kMaxSlotBytes) {
+    throw std::invalid_argument("shared memory slots of " + std::to_string(config_.slot_capacity_bytes) +
+                                " bytes asked for " + name_ + ": more than the 1 TiB limit");
+  }
   const bool create = config_.slot_capacity_bytes > 0;
   int fd = open_segment(config_, name_, O_RDWR | (create ? O_CREAT : 0));
   if (fd < 0) fail(create ? "create shared memory" : "open shared memory", name_);
@@ -88,6 +116,11 @@ MemoryStore::MemoryStore(MemoryStoreConfig config)
         h.version != kVersion) {
       throw CheckpointCorrupt("shared memory segment " + name_ + " has no valid header");
     }
+    // A header whose slots do not fit the segment would map past its end (SIGBUS on access).
+    if (h.slot_capacity > kMaxSlotBytes || static_cast<uint64_t>(st.st_size) < kPage + 2 * h.slot_capacity) {
+      throw CheckpointCorrupt("shared memory segment " + name_ + " is " + std::to_string(st.st_size) +
+                              " bytes, too small for the slots its header claims");
+    }
     if (create && h.slot_capacity < capacity) {
       throw std::runtime_error("shared memory segment " + name_ + " holds slots of " +
                                std::to_string(h.slot_capacity) + " bytes, need " +
@@ -98,6 +131,19 @@ MemoryStore::MemoryStore(MemoryStoreConfig config)
     throw std::runtime_error("shared memory segment " + name_ + " is empty");
   }
   map_bytes_ = kPage + 2 * capacity;
+  if (fresh && ram_backed(fd)) {
+    // A tmpfs may be larger than the memory left (its default is half of RAM, and other ranks
+    // reserve theirs too): reserving past MemAvailable would push the host into swap or the OOM
+    // killer mid-run. Say so now, before training starts.
+    const uint64_t available = available_memory_bytes();
+    if (available > 0 && map_bytes_ > available) {
+      unlink_segment(config_);
+      throw std::runtime_error("shared memory segment " + name_ + " needs " + std::to_string(map_bytes_) +
+                               " bytes (two checkpoint slots) but only " + std::to_string(available) +
+                               " bytes of memory are available on this host (MemAvailable): use fewer ranks per "
+                               "machine, a smaller preset, or --strategy disk");
+    }
+  }
   if (fresh) {
     // Reserve the pages now: on a full tmpfs this fails cleanly instead of a SIGBUS mid-save.
     int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(map_bytes_));

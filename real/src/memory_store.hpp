@@ -29,6 +29,10 @@ struct MemoryStoreConfig {
 
 class MemoryStore final : public CheckpointStore {
  public:
+  // Largest slot accepted (1 TiB): a bigger size is a corrupt header or a bad request, and
+  // 2 slots + header must not overflow the mapping size.
+  static constexpr uint64_t kMaxSlotBytes = uint64_t{1} << 40;
+
   explicit MemoryStore(MemoryStoreConfig config);
   ~MemoryStore() override;
   MemoryStore(const MemoryStore&) = delete;

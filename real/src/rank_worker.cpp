@@ -268,6 +268,7 @@ int train(const RankOptions& o) {
     rc.segments.job = o.job + "-m" + std::to_string(machine);
     rc.segments.dir = o.shm_dir;
     service = std::make_unique<ReplicaService>(rc);
+    for (int owner : owners) service->reserve(owner, trainer.image_bytes());
   }
   store->set(g + "/addr/" + std::to_string(rank), service ? service->address() : "");
 

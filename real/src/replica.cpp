@@ -29,6 +29,7 @@ double since(Clock::time_point t0) {
 constexpr char kMagic[8] = {'G', 'E', 'M', 'R', 'E', 'P', 'L', '1'};
 constexpr uint8_t kPut = 1, kGet = 2;
 constexpr uint32_t kMaxToken = 1024;
+constexpr uint64_t kMinImageBytes = 48;  // an image's fixed header (state_image.hpp)
 constexpr size_t kChunk = size_t{8} << 20;
 
 [[noreturn]] void sys_fail(const std::string& what) {
@@ -219,6 +220,11 @@ MemoryStore* ReplicaService::segment(int owner, uint64_t capacity) {
   return segments_.back().second.get();
 }
 
+void ReplicaService::reserve(int owner, uint64_t capacity) {
+  std::lock_guard<std::mutex> lock(mu_);
+  segment(owner, capacity);
+}
+
 std::vector<uint64_t> ReplicaService::held_iterations(int owner) {
   std::lock_guard<std::mutex> lock(mu_);
   MemoryStore* s = segment(owner, 0);
@@ -248,6 +254,13 @@ void ReplicaService::handle(int fd) {
   const auto arg = recv_pod<uint64_t>(fd);
   std::lock_guard<std::mutex> lock(mu_);
   if (op == kPut) {
+    // A declared size no image can have is refused before anything is reserved or overwritten.
+    if (arg < kMinImageBytes || arg > MemoryStore::kMaxSlotBytes) {
+      send_pod<uint8_t>(fd, 3);
+      send_pod<uint64_t>(fd, 0);
+      ++stats_.failed;
+      return;
+    }
     auto t0 = Clock::now();
     MemoryStore* store = segment(owner, arg);
     int slot = -1;

@@ -47,6 +47,9 @@ class ReplicaService {
 
   uint16_t port() const { return port_; }
   std::string address() const { return config_.bind_address + ":" + std::to_string(port_); }
+  // Creates (or opens) `owner`'s replica segment with slots of `capacity` bytes now, so a
+  // machine without room for its replicas fails at start-up, not at the first replication.
+  void reserve(int owner, uint64_t capacity);
   // Iterations of complete replica slots this machine holds for `owner` (empty if none).
   std::vector<uint64_t> held_iterations(int owner);
   ReplicaServiceStats stats();
