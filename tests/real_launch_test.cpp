@@ -95,6 +95,30 @@ class LaunchTest : public ::testing::Test {
     return false;
   }
 
+  // Every failure: detected; recovered (or its recovery cut short by the next one) from a
+  // complete checkpoint, bit for bit; a lost machine's ranks never from their own memory.
+  static void expect_consistent_recoveries(const json& j) {
+    for (const json& f : j["timeline"]) {
+      SCOPED_TRACE(f.dump());
+      EXPECT_GT(f["detection_s"].get<double>(), 0.0);
+      if (!f.contains("resumed_iteration")) {
+        EXPECT_TRUE(f.value("recovery_interrupted", false)) << "a failure without a recovery";
+        continue;
+      }
+      EXPECT_GE(f["lost_iterations"].get<int64_t>(), 0);
+      if (f["source_tier"] == "none") continue;
+      expect_bit_exact_restore(f);
+      for (const json& r : f["ranks"]) {
+        if (f["kind"] == "machine") {  // a lost machine's ranks cannot find their own memory
+          const auto killed = f["ranks_killed"].get<std::vector<int>>();
+          if (std::find(killed.begin(), killed.end(), r["rank"].get<int>()) != killed.end()) {
+            EXPECT_NE(r["tier"], "memory") << "rank " << r["rank"];
+          }
+        }
+      }
+    }
+  }
+
   std::string name_;
   fs::path dir_;
 };
@@ -160,7 +184,9 @@ TEST_F(LaunchTest, MachineLossRecoversFromPeerReplica) {
   for (const auto& r : f["ranks"]) {
     const int rank = r["rank"];
     EXPECT_EQ(r["tier"], rank < 2 ? "memory" : "peer") << "rank " << rank;
-    if (rank >= 2) EXPECT_EQ(r["holder"], rank - 2);
+    if (rank >= 2) {
+      EXPECT_EQ(r["holder"], rank - 2);
+    }
   }
   expect_bit_exact_restore(f);
   EXPECT_EQ(final_loss(j), final_loss(ref));
@@ -199,39 +225,52 @@ TEST_F(LaunchTest, KillDuringSaveLeavesPreviousCheckpointUsable) {
   expect_identical_ranks(j, ref["final"][0]["checksum"]);
 }
 
-// Stress: many rounds of real SIGKILLs drawn from a seed (processes and whole machines, one of
-// them in the middle of a save), with GEMINI's replicas and a disk tier. Whatever the draws,
-// every recovery must restore bit for bit and the run must end exactly where the failure-free
-// run ends, with nothing left in /dev/shm.
+// Crash consistency: real SIGKILLs of processes and whole machines (memory-store holders) in
+// every phase: between iterations, halfway through a memory save, halfway through sending a
+// replica, and in the middle of a recovery (--debug-pause-ms holds each phase for 100 ms). Then
+// many rounds drawn from seeds, phases included. Whatever happens, every recovery restores a
+// complete checkpoint bit for bit (a torn save or half-sent replica is never used), a lost
+// machine's ranks never load "from memory", and the run ends exactly where the failure-free run
+// ends, with nothing left in /dev/shm.
+
+TEST_F(LaunchTest, KillsInEveryPhaseRecoverFromCompleteCheckpoints) {
+  const json& ref = reference();
+  int rc = 0;
+  const json j = launch("--strategy gemini --replicas 2 --persistent-interval 10 --debug-pause-ms 100 --max-restarts 6"
+                        " --fail 8:process:1 --fail 8:machine:1:recover --fail 14:machine:0:replicate"
+                        " --fail 17:process:2:save",
+                        &rc);
+  ASSERT_EQ(rc, 0);
+  const json& t = j["timeline"];
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_TRUE(j["outcome"]["failures_not_fired"].empty());
+  EXPECT_TRUE(t[0].value("recovery_interrupted", false));  // machine 1 died during that recovery
+  EXPECT_EQ(t[1]["during"], "recover");
+  EXPECT_EQ(t[2]["during"], "replicate");
+  // Machine 0 died halfway through sending its ranks' iteration-15 replicas: the holder's torn
+  // copy is never loaded, the complete one of iteration 10 is.
+  EXPECT_EQ(t[2]["iteration"], 15);
+  EXPECT_EQ(t[2]["resumed_iteration"], 10);
+  EXPECT_EQ(t[3]["during"], "save");
+  expect_consistent_recoveries(j);
+  EXPECT_EQ(final_loss(j), final_loss(ref));
+  expect_identical_ranks(j, ref["final"][0]["checksum"]);
+  EXPECT_FALSE(segments_left(name_));
+}
+
 TEST_F(LaunchTest, RandomKillsOverManyRoundsNeverChangeTheResult) {
   const json& ref = reference();
-  for (const int seed : {11, 12}) {
+  for (const int seed : {11, 12, 13}) {
     SCOPED_TRACE("--fail-seed " + std::to_string(seed));
     int rc = 0;
     const std::string suffix = "-s" + std::to_string(seed);
-    const json j = launch("--strategy gemini --replicas 2 --persistent-interval 10 --fail-random 5 --fail-seed " +
-                              std::to_string(seed) + " --fail 17:process:2:save --debug-save-pause-ms 100" +
-                              " --max-restarts 6",
+    const json j = launch("--strategy gemini --replicas 2 --persistent-interval 10 --debug-pause-ms 60"
+                          " --max-restarts 6 --fail-random 6 --fail-seed " + std::to_string(seed),
                           &rc, suffix);
     ASSERT_EQ(rc, 0);
-    ASSERT_EQ(j["timeline"].size(), 6u);
-    int machines_lost = 0;
-    for (const json& f : j["timeline"]) {
-      SCOPED_TRACE(f.dump());
-      machines_lost += f["kind"] == "machine";
-      EXPECT_LE(f["resumed_iteration"].get<int64_t>(), f["iteration"].get<int64_t>());
-      EXPECT_GT(f["detection_s"].get<double>(), 0.0);
-      if (f["source_tier"] != "none") expect_bit_exact_restore(f);
-      if (f["kind"] == "machine") {  // a lost machine's ranks cannot find their own memory
-        for (const json& r : f["ranks"]) {
-          const auto killed = f["ranks_killed"].get<std::vector<int>>();
-          if (std::find(killed.begin(), killed.end(), r["rank"].get<int>()) != killed.end()) {
-            EXPECT_NE(r["tier"], "memory") << "rank " << r["rank"];
-          }
-        }
-      }
-    }
-    EXPECT_GT(machines_lost, 0) << "the draws should include a machine loss";
+    ASSERT_GE(j["timeline"].size(), 3u);
+    EXPECT_EQ(j["timeline"].size() + j["outcome"]["failures_not_fired"].size(), 6u);
+    expect_consistent_recoveries(j);
     EXPECT_EQ(final_loss(j), final_loss(ref));
     expect_identical_ranks(j, ref["final"][0]["checksum"]);
     EXPECT_FALSE(segments_left(name_ + suffix));

@@ -51,8 +51,9 @@ void RankOptions::add_flags(CLI::App& app, bool with_rank_only_flags) {
       ->check(CLI::IsMember({"auto", "gloo", "tcp"}));
   app.add_option("--timeout", timeout_s, "Rendezvous/collective timeout in seconds")
       ->check(CLI::Range(1, 86400));
-  app.add_option("--debug-save-pause-ms", debug_save_pause_ms,
-                 "Tests: pause halfway through each memory save")
+  app.add_option("--debug-pause-ms,--debug-save-pause-ms", debug_save_pause_ms,
+                 "Tests: pause halfway through each memory save, replica send and recovery (for "
+                 "--fail ...:save|:replicate|:recover)")
       ->check(CLI::Range(0, 600000));
   app.add_option("--verify-restore", verify_restore,
                  "After a restore, capture again and compare every tensor checksum");

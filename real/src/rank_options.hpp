@@ -30,7 +30,7 @@ struct RankOptions {
   std::string collective = "auto";  // gradient all-reduce: auto | gloo | tcp (auto: gloo if built)
   std::string run_dir;              // per-rank event logs (JSON lines)
   int timeout_s = 60;               // rendezvous and collective timeout
-  int debug_save_pause_ms = 0;      // tests: pause halfway through each memory save
+  int debug_save_pause_ms = 0;      // tests: pause halfway through each memory save, replica send, recovery
   bool verify_restore = true;       // after a restore, re-capture and compare every tensor
 
   // Adds the flags above to `app` (with validators).

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -112,9 +113,11 @@ class Replicator {
     int rank;
     std::string address;
   };
-  Replicator(std::vector<Target> targets, std::string token, int owner, int generation, EventLog& log)
+  // `halfway` (tests, may be empty) runs halfway through sending each checkpoint's first replica.
+  Replicator(std::vector<Target> targets, std::string token, int owner, int generation, EventLog& log,
+             std::function<void(uint64_t iteration)> halfway)
       : targets_(std::move(targets)), token_(std::move(token)), owner_(owner), gen_(generation),
-        log_(log), thread_([this] { run(); }) {}
+        log_(log), halfway_(std::move(halfway)), thread_([this] { run(); }) {}
   ~Replicator() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -155,8 +158,10 @@ class Replicator {
       }
       bool ok = true;
       for (const auto& t : targets_) {
+        std::function<void()> halfway;
+        if (halfway_ && &t == &targets_.front()) halfway = [&] { halfway_(job.iteration); };
         try {
-          const PutResult r = put_replica(t.address, token_, owner_, job.data, job.bytes);
+          const PutResult r = put_replica(t.address, token_, owner_, job.data, job.bytes, 60, halfway);
           log_.write({{"e", "replicate"}, {"gen", gen_}, {"rank", owner_}, {"iteration", job.iteration},
                       {"holder", t.rank}, {"bytes", job.bytes}, {"seconds", r.seconds}});
         } catch (const std::exception& e) {
@@ -180,6 +185,7 @@ class Replicator {
   std::string token_;
   int owner_, gen_;
   EventLog& log_;
+  std::function<void(uint64_t)> halfway_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool busy_ = false, stop_ = false;
@@ -219,6 +225,10 @@ int train(const RankOptions& o) {
   set_checksum_threads(threads);
   auto store = dist::KvStore::connect(master, static_cast<uint16_t>(port), timeout);
   const std::string token = store->wait_get("job/token", timeout);
+  // Tests (--debug-pause-ms): a second connection for announcements from the replication thread,
+  // so that the main thread's store connection is never used by two threads.
+  std::unique_ptr<dist::KvStore> debug_store;
+  if (o.debug_save_pause_ms > 0) debug_store = dist::KvStore::connect(master, static_cast<uint16_t>(port), timeout);
 
   TrainerConfig tc;
   tc.model = preset(o.preset);
@@ -309,6 +319,9 @@ int train(const RankOptions& o) {
   Recovered rec;
   if (!common.empty()) {
     rec.iteration = *common.rbegin();
+    // The state this generation stands on, for the launcher's accounting of a failure that
+    // strikes before the first iteration (during the recovery).
+    store->set(g + "/resumed/" + std::to_string(rank), std::to_string(rec.iteration));
     std::vector<std::string> errors;
     auto contains = [](const auto& v, uint64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
     if (memory && contains(own_memory, rec.iteration)) {
@@ -347,6 +360,11 @@ int train(const RankOptions& o) {
       throw std::runtime_error("ranks agreed on iteration " + std::to_string(rec.iteration) +
                                " but no tier delivered it" + why);
     }
+  }
+  if (rec.found && o.debug_save_pause_ms > 0) {
+    // Tests: announce the recovery and hold it here, fetched but not restored (--fail ...:recover).
+    store->set(g + "/recovering/" + std::to_string(rank), std::to_string(rec.iteration));
+    std::this_thread::sleep_for(std::chrono::milliseconds(o.debug_save_pause_ms));
   }
   const double t_fetched = monotonic_s();
   int tensors = 0, tensors_equal = 0;
@@ -402,7 +420,14 @@ int train(const RankOptions& o) {
   if (gemini) {
     std::vector<Replicator::Target> targets;
     for (int h : holders) targets.push_back({h, address[h]});
-    replicator = std::make_unique<Replicator>(std::move(targets), token, rank, gen, log);
+    std::function<void(uint64_t)> halfway;
+    if (debug_store) {
+      halfway = [&debug_store, g, rank, pause_ms = o.debug_save_pause_ms](uint64_t it) {
+        debug_store->set(g + "/replicating/" + std::to_string(rank), std::to_string(it));
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+      };
+    }
+    replicator = std::make_unique<Replicator>(std::move(targets), token, rank, gen, log, std::move(halfway));
   }
   double allreduce_s = 0;  // the last step's gradient all-reduce (host buffer, all ranks)
   const GradientReducer reduce = [&](float* data, size_t n) {

@@ -299,11 +299,18 @@ void ReplicaService::handle(int fd) {
 }
 
 PutResult put_replica(const std::string& address, const std::string& token, int owner,
-                      const uint8_t* image, uint64_t bytes, int io_timeout_s) {
+                      const uint8_t* image, uint64_t bytes, int io_timeout_s,
+                      const std::function<void()>& halfway) {
   auto t0 = Clock::now();
   Socket s(connect_to(address, io_timeout_s));
   send_hello(s.fd, token, kPut, static_cast<uint32_t>(owner), bytes);
-  send_all(s.fd, image, bytes);
+  if (halfway) {
+    send_all(s.fd, image, bytes / 2);
+    halfway();
+    send_all(s.fd, image + bytes / 2, bytes - bytes / 2);
+  } else {
+    send_all(s.fd, image, bytes);
+  }
   const auto status = recv_pod<uint8_t>(s.fd);
   const auto iteration = recv_pod<uint64_t>(s.fd);
   if (status != 0) throw std::runtime_error("replica at " + address + " rejected the image");

@@ -75,8 +75,10 @@ struct PutResult {
   uint64_t iteration = 0;
   double seconds = 0;  // connect to acknowledgement (sent, received, verified, committed)
 };
+// `halfway` (tests) runs once half the image is sent, e.g. to pause there.
 PutResult put_replica(const std::string& address, const std::string& token, int owner,
-                      const uint8_t* image, uint64_t bytes, int io_timeout_s = 60);
+                      const uint8_t* image, uint64_t bytes, int io_timeout_s = 60,
+                      const std::function<void()>& halfway = {});
 
 struct FetchResult {
   uint64_t bytes = 0;

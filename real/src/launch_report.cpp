@@ -1,0 +1,205 @@
+// gemini-launch's run JSON (schema gemini-run/1, docs/REAL.md): the ranks' event logs folded
+// into phases, generations, the failure timeline, the loss curve and the outcome.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "environment.hpp"
+#include "launcher.hpp"
+#include "rank_worker.hpp"
+#include "stats.hpp"
+
+namespace gemini::real::launch {
+namespace {
+
+namespace fs = std::filesystem;
+
+json stats_json(const std::vector<double>& v) {
+  const PhaseStats s = summarize(v);
+  return {{"median_s", s.median_s}, {"p10_s", s.p10_s}, {"p90_s", s.p90_s}, {"count", s.count}};
+}
+
+}  // namespace
+
+json Launcher::report(bool completed, int generations) {
+  // Read every rank's events.
+  std::vector<json> events;
+  for (int r = 0; r < l_.ranks; ++r) {
+    std::ifstream in(o_.run_dir + "/rank" + std::to_string(r) + ".events.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+      try {
+        events.push_back(json::parse(line));
+      } catch (const std::exception&) {
+        // a line cut by SIGKILL mid-write (write() of one line is not atomic on every fs)
+      }
+    }
+  }
+  std::map<std::string, std::vector<double>> phase;
+  std::map<int, std::vector<json>> recoveries;  // by generation
+  json model = json::object(), loss = json::array(), finals = json::array();
+  std::map<int, double> first_iter_t;  // per generation: earliest iteration event time
+  double step_sum = 0, stall_sum = 0;
+  int64_t steps = 0;
+  std::set<std::pair<int, int>> seen_first;  // (gen, rank) whose first step was skipped
+  for (const auto& e : events) {
+    const std::string k = e.value("e", "");
+    const int gen = e.value("gen", 0);
+    const int rank = e.value("rank", 0);
+    if (k == "iter") {
+      step_sum += e["step_s"].get<double>();
+      ++steps;
+      if (seen_first.insert({gen, rank}).second) {
+        phase["first_iteration_s"].push_back(e["step_s"]);
+      } else {
+        phase["iteration_s"].push_back(e["step_s"]);
+      }
+      if (e.contains("allreduce_s")) phase["allreduce_s"].push_back(e["allreduce_s"]);
+      if (rank == 0) loss.push_back({{"generation", gen}, {"iteration", e["iteration"]}, {"loss", e["loss"]}});
+      auto it = first_iter_t.find(gen);
+      if (it == first_iter_t.end() || e["t"].get<double>() < it->second) first_iter_t[gen] = e["t"];
+    } else if (k == "save") {
+      stall_sum += e["stall_s"].get<double>();
+      phase["save_stall_s"].push_back(e["stall_s"]);
+      phase["snapshot_copy_s"].push_back(e["snapshot_copy_s"]);
+      phase["snapshot_checksum_s"].push_back(e["snapshot_checksum_s"]);
+      if (e["memory"].get<bool>()) phase["save_memory_s"].push_back(e["memory_s"]);
+      if (e["disk"].get<bool>()) {
+        phase["save_disk_s"].push_back(e["disk_s"]);
+        phase["save_disk_fsync_s"].push_back(e["disk_fsync_s"]);
+      }
+      if (o_.strategy == "gemini") phase["replication_wait_s"].push_back(e["replication_wait_s"]);
+    } else if (k == "replicate") {
+      phase["replicate_put_s"].push_back(e["seconds"]);
+    } else if (k == "replicated") {
+      phase["replication_background_s"].push_back(e["seconds"]);
+    } else if (k == "recovery") {
+      recoveries[gen].push_back(e);
+    } else if (k == "model" && model.empty()) {
+      model = e;
+      model.erase("e");
+      model.erase("t");
+      model.erase("gen");
+      model.erase("rank");
+    } else if (k == "done") {
+      finals.push_back({{"rank", rank}, {"iteration", e["iteration"]}, {"checksum", e["checksum"]}});
+      if (e.contains("replica_service")) {
+        for (const auto& s : e["replica_service"]["put_receive_s"]) phase["replica_receive_s"].push_back(s);
+      }
+    }
+  }
+  // Start-up of each generation (spawn to group ready), and the failures.
+  auto max_of = [](const std::vector<json>& v, const std::function<double(const json&)>& f) {
+    double m = 0;
+    for (const auto& x : v) m = std::max(m, f(x));
+    return m;
+  };
+  json generations_json = json::array();
+  for (int gen = 0; gen < generations && gen < static_cast<int>(spawn_times_.size()); ++gen) {
+    const auto& rv = recoveries[gen];
+    if (static_cast<int>(rv.size()) != l_.ranks) continue;
+    const double spawn = spawn_times_[gen];
+    generations_json.push_back({{"generation", gen}, {"start_s", spawn - t0_},
+                                {"restart_s", max_of(rv, [&](const json& x) { return x["t_group"].get<double>(); }) - spawn}});
+  }
+  // Planned failures that never came due (e.g. a :recover one with no restart after its iteration).
+  json unfired = json::array();
+  for (const auto& f : schedule_) {
+    if (!f.fired) unfired.push_back(f.spec());
+  }
+  json timeline = json::array();
+  for (const auto& f : failures_) {
+    json t = {{"time_s", f.t_kill - t0_}, {"generation", f.generation}, {"kind", f.kind}, {"target", f.targets.empty() ? -1 : f.targets.front()}, {"targets", f.targets},
+              {"ranks_killed", f.killed}, {"planned_iteration", f.planned_iteration},
+              {"during_save", f.phase == "save"}, {"during", f.phase}, {"iteration", f.progress}, {"detected_as", f.detected_as},
+              {"detection_s", f.t_detect - f.t_kill}, {"teardown_s", f.t_torn - f.t_detect}};
+    const int next = f.generation + 1;
+    const auto& rv = recoveries[next];
+    if (next < static_cast<int>(spawn_times_.size()) && static_cast<int>(rv.size()) == l_.ranks) {
+      const double spawn = spawn_times_[next];
+      const double group = max_of(rv, [](const json& x) { return x["t_group"].get<double>(); });
+      const double ready = max_of(rv, [](const json& x) { return x["t_ready"].get<double>(); });
+      std::map<std::string, int> tiers;
+      json per_rank = json::array();
+      uint64_t bytes = 0;
+      for (const auto& x : rv) {
+        tiers[x["tier"].get<std::string>()] += 1;
+        bytes += x["bytes"].get<uint64_t>();
+        per_rank.push_back({{"rank", x["rank"]}, {"tier", x["tier"]}, {"holder", x["holder"]},
+                            {"bytes", x["bytes"]}, {"fetch_s", x["fetch_s"]}, {"verify_s", x["verify_s"]},
+                            {"load_s", x["load_s"]}, {"cold", x["cold"]},
+                            {"retrieval_s", x["t_fetched"].get<double>() - x["t_agreed"].get<double>()},
+                            {"tensors", x["tensors"]}, {"tensors_equal", x["tensors_equal"]},
+                            {"checkpoint_checksum", x["checkpoint_checksum"]},
+                            {"restored_checksum", x["restored_checksum"]}});
+      }
+      std::string source = tiers.size() == 1 ? tiers.begin()->first : "mixed";
+      const uint64_t resumed = rv.front()["iteration"].get<uint64_t>();
+      t["source_tier"] = source;
+      t["source_tiers"] = tiers;
+      t["resumed_iteration"] = resumed;
+      t["lost_iterations"] = f.progress - static_cast<int64_t>(resumed);
+      t["restart_s"] = group - spawn;
+      t["agree_s"] = max_of(rv, [](const json& x) { return x["t_agreed"].get<double>() - x["t_group"].get<double>(); });
+      t["retrieval_s"] = max_of(rv, [](const json& x) { return x["t_fetched"].get<double>() - x["t_agreed"].get<double>(); });
+      t["load_s"] = max_of(rv, [](const json& x) { return x["load_s"].get<double>(); });
+      t["retrieval_bytes"] = bytes;
+      t["recovery_s"] = ready - f.t_kill;
+      t["first_iteration_after_s"] = first_iter_t.count(next) ? first_iter_t[next] - f.t_kill : 0.0;
+      t["ranks"] = per_rank;
+      for (const char* p : {"detection_s", "teardown_s", "restart_s", "agree_s", "retrieval_s", "load_s", "recovery_s"}) {
+        phase[std::string("recovery_") + p].push_back(t[p]);
+      }
+      phase["recovery_retrieval_" + source + "_s"].push_back(t["retrieval_s"]);
+      phase["lost_iterations"].push_back(t["lost_iterations"].get<double>());
+    } else if (next < static_cast<int>(spawn_times_.size())) {
+      t["recovery_interrupted"] = true;  // the next generation failed before every rank recovered
+    }
+    timeline.push_back(t);
+  }
+  json phases = json::object();
+  for (const auto& [name, v] : phase) phases[name] = stats_json(v);
+  const double iteration_s = summarize(phase["iteration_s"]).median_s;
+  json out = {
+      {"schema", "gemini-run/1"},
+      {"config",
+       {{"preset", o_.preset}, {"device", o_.device}, {"ranks", l_.ranks}, {"machines", o_.machines},
+        {"ranks_per_machine", l_.ranks / o_.machines}, {"strategy", o_.strategy}, {"interval", o_.interval},
+        {"persistent_interval", o_.persistent_interval}, {"replicas", o_.replicas},
+        {"placement", o_.placement}, {"iterations", o_.iterations}, {"seed", o_.seed},
+        {"threads", o_.threads}, {"job", o_.job}, {"dir", o_.dir}, {"shm_dir", o_.shm_dir},
+        {"bind", o_.bind}, {"collective", o_.collective}, {"max_restarts", l_.max_restarts}, {"fail", l_.fail},
+        {"fail_random", l_.fail_random}, {"fail_seed", l_.fail_seed},
+        {"debug_save_pause_ms", o_.debug_save_pause_ms}}},
+      {"environment",
+       {{"host", host_name()}, {"kernel", kernel_release()}, {"cpu_model", cpu_model()},
+        {"cpu_count", cpu_count()}, {"world_size", l_.ranks},
+        {"libtorch_version", model.value("torch", "")}, {"backend", model.value("backend", "")},
+        {"gpu_name", model.value("gpu", "")},
+        {"dir_filesystem", fs::exists(o_.dir) ? filesystem_type(o_.dir) : ""},
+        {"shm_filesystem", filesystem_type(o_.shm_dir.empty() ? "/dev/shm" : o_.shm_dir)}}},
+      {"model", model},
+      {"checkpoint_bytes_per_rank", model.value("image_bytes", uint64_t{0})},
+      {"replication_bytes_per_checkpoint_per_rank",
+       o_.strategy == "gemini" ? model.value("image_bytes", uint64_t{0}) * static_cast<uint64_t>(o_.replicas - 1) : 0},
+      {"iteration",
+       {{"step_median_s", iteration_s},
+        {"effective_s", steps > 0 ? (step_sum + stall_sum) / static_cast<double>(steps) : 0.0},
+        {"stall_per_iteration_s", steps > 0 ? stall_sum / static_cast<double>(steps) : 0.0},
+        {"steps", steps}}},
+      {"phases", phases},
+      {"generations", generations_json},
+      {"timeline", timeline},
+      {"loss", loss},
+      {"final", finals},
+      {"outcome", {{"completed", completed}, {"generations", generations},
+                   {"failures_not_fired", unfired},
+                   {"restarts", generations - 1}, {"interrupted_by_signal", interrupted_},
+                   {"wall_s", monotonic_s() - t0_}}}};
+  return out;
+}
+
+}  // namespace gemini::real::launch
