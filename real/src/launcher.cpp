@@ -137,6 +137,18 @@ int64_t Launcher::progress(int gen) {
   return best;
 }
 
+void Launcher::kill_generation() {
+  for (auto& c : children_) {
+    if (c.running) ::kill(c.pid, SIGKILL);
+  }
+  for (auto& c : children_) {
+    if (c.running) {
+      ::waitpid(c.pid, &c.status, 0);
+      c.running = false;
+    }
+  }
+}
+
 int Launcher::run() {
   t0_ = monotonic_s();
   fs::create_directories(o_.run_dir);
@@ -163,15 +175,7 @@ int Launcher::run() {
     if (g_stop_signal != 0) {
       std::fprintf(stderr, "[launch] signal %d: stopping generation %d, writing a partial report\n",
                    static_cast<int>(g_stop_signal), gen);
-      for (auto& c : children_) {
-        if (c.running) ::kill(c.pid, SIGKILL);
-      }
-      for (auto& c : children_) {
-        if (c.running) {
-          ::waitpid(c.pid, &c.status, 0);
-          c.running = false;
-        }
-      }
+      kill_generation();
       interrupted_ = static_cast<int>(g_stop_signal);
       break;
     }
@@ -228,15 +232,7 @@ int Launcher::run() {
         }
       }
       rec->progress = progress(gen);
-      for (auto& c : children_) {
-        if (c.running) ::kill(c.pid, SIGKILL);
-      }
-      for (auto& c : children_) {
-        if (c.running) {
-          ::waitpid(c.pid, &c.status, 0);
-          c.running = false;
-        }
-      }
+      kill_generation();
       // A lost machine loses its memory: its store segments (own and replicas) are destroyed
       // before anything restarts, so the replacement starts empty.
       if (rec->kind == "machine") {

@@ -69,6 +69,7 @@ class Launcher {
 
  private:
   void spawn(int gen);
+  void kill_generation();  // SIGKILL and reap every rank still running
   std::optional<int64_t> read_int(const std::string& key);
   int64_t progress(int gen);
   json report(bool completed, int generations);
