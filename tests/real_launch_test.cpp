@@ -38,11 +38,12 @@ class LaunchTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs a job; returns its JSON (empty on failure) and the exit code.
-  json launch(const std::string& args, int* rc, const std::string& job_suffix = "") {
+  json launch(const std::string& args, int* rc, const std::string& job_suffix = "",
+              const std::string& shape = "--ranks 4 --machines 2 --iterations 30 --interval 5") {
     const std::string job = name_ + job_suffix;
     const std::string out = (dir_ / (job + ".json")).string();
-    const std::string cmd = std::string(GEMINI_LAUNCH) + " --ranks 4 --machines 2 --preset tiny --threads 1" +
-                            " --iterations 30 --interval 5 --job " + job + " --dir " + (dir_ / "disk").string() +
+    const std::string cmd = std::string(GEMINI_LAUNCH) + " " + shape + " --preset tiny --threads 1" +
+                            " --job " + job + " --dir " + (dir_ / "disk").string() +
                             " --run-dir " + (dir_ / ("run" + job_suffix)).string() + " --out " + out + " " + args +
                             " 2>" + (dir_ / (job + ".stderr")).string();
     *rc = run(cmd);
@@ -275,6 +276,48 @@ TEST_F(LaunchTest, RandomKillsOverManyRoundsNeverChangeTheResult) {
     expect_identical_ranks(j, ref["final"][0]["checksum"]);
     EXPECT_FALSE(segments_left(name_ + suffix));
   }
+}
+
+// Replication security at the job level: with three copies of each image (own memory and two
+// peers), rank 0 loses its own memory and its first peer's copy is corrupted. The resumed job
+// refuses that copy (checksum), says so, and carries on from the other peer's, bit for bit.
+TEST_F(LaunchTest, CorruptReplicaIsRefusedAndAnotherServes) {
+  const std::string shape = "--ranks 3 --machines 3 --interval 5 --strategy gemini --replicas 3";
+  int rc = 0;
+  const json first = launch("--iterations 10 --keep-memory", &rc, "", shape);
+  ASSERT_EQ(rc, 0);
+  // Segments: /dev/shm/gemini-<job>-m<machine>-r<rank>; rank 0's own is on m0, its copies on m1, m2.
+  const std::string shm = "/dev/shm/gemini-" + name_;
+  ASSERT_TRUE(fs::exists(shm + "-m1-r0"));
+  fs::remove(shm + "-m0-r0");
+  {
+    std::fstream seg(shm + "-m1-r0", std::ios::in | std::ios::out | std::ios::binary);
+    const auto bytes = static_cast<std::streamoff>(fs::file_size(shm + "-m1-r0"));
+    const std::streamoff slot = (bytes - 4096) / 2;
+    for (const std::streamoff at : {4096 + slot / 2, 4096 + slot + slot / 2}) {  // both slots' data
+      seg.seekg(at);
+      const char c = static_cast<char>(seg.get());
+      seg.seekp(at);
+      seg.put(static_cast<char>(c ^ 0x5a));
+    }
+  }
+  const json resumed = launch("--iterations 15 --resume", &rc, "", shape);
+  ASSERT_EQ(rc, 0);
+  const json& start = resumed["resumed_start"];
+  ASSERT_FALSE(start.is_null());
+  EXPECT_EQ(start["resumed_iteration"], 10);
+  const json& r0 = start["ranks"][0];
+  EXPECT_EQ(r0["tier"], "peer");
+  EXPECT_EQ(r0["holder"], 2);
+  ASSERT_EQ(r0["rejected"].size(), 1u);
+  EXPECT_NE(r0["rejected"][0].get<std::string>().find("peer 1"), std::string::npos) << r0["rejected"][0];
+  EXPECT_EQ(r0["tensors_equal"], r0["tensors"]);
+  EXPECT_EQ(r0["restored_checksum"], first["final"][0]["checksum"]);
+  // And it continued to the same place as one uninterrupted run of 15 iterations.
+  const json straight = launch("--iterations 15", &rc, "-straight", shape);
+  ASSERT_EQ(rc, 0);
+  EXPECT_EQ(resumed["final"][0]["checksum"], straight["final"][0]["checksum"]);
+  EXPECT_FALSE(segments_left(name_));
 }
 
 TEST_F(LaunchTest, BadFlagsExitTwo) {

@@ -4,13 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "checksum.hpp"
@@ -144,6 +149,12 @@ TEST(ReplicaService, MalformedPutsAreRefusedAndKeepTheHeldReplica) {
   c.token = "secret-token";
   c.io_timeout_s = 5;
   c.segments.job = unique("svc-bad");
+  std::mutex mu;
+  std::vector<std::string> refusals;  // what the service reported, in order
+  c.on_refused = [&](const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu);
+    refusals.push_back(why);
+  };
   gr::ReplicaService service(c);
   const auto image = make_image(20);
   ASSERT_EQ(gr::put_replica(service.address(), c.token, 1, image.data(), image.size()).iteration, 20u);
@@ -155,6 +166,24 @@ TEST(ReplicaService, MalformedPutsAreRefusedAndKeepTheHeldReplica) {
   // Declared and sent agree, but the image's own header says it is longer.
   EXPECT_THROW(gr::put_replica(service.address(), c.token, 1, half.data(), half.size()), std::runtime_error);
   EXPECT_EQ(service.stats().failed, 4u);
+  EXPECT_EQ(raw_put(service.port(), "wrong-token", 1, image.size(), image), -1);  // closed without a word
+  // Each refusal was reported with its reason (the service thread may report just after replying).
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (refusals.size() >= 5) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_EQ(refusals.size(), 5u);
+    EXPECT_NE(refusals[0].find("0 bytes: no image has that size"), std::string::npos) << refusals[0];
+    EXPECT_NE(refusals[1].find("no image has that size"), std::string::npos) << refusals[1];
+    EXPECT_NE(refusals[2].find("request failed"), std::string::npos) << refusals[2];
+    EXPECT_NE(refusals[3].find("failed verification"), std::string::npos) << refusals[3];
+    EXPECT_NE(refusals[4].find("without the job token"), std::string::npos) << refusals[4];
+  }
 
   // The newest held replica survived every one of them.
   const auto held = service.held_iterations(1);
@@ -169,6 +198,43 @@ TEST(ReplicaService, MalformedPutsAreRefusedAndKeepTheHeldReplica) {
   EXPECT_EQ(gr::put_replica(service.address(), c.token, 1, newer.data(), newer.size()).iteration, 25u);
   gr::MemoryStoreConfig seg = c.segments;
   seg.rank = 1;
+  gr::MemoryStore::unlink_segment(seg);
+}
+
+// A holder that answers a GET with another iteration's image (its slot header says 21, the image
+// inside is 20: a corrupt or confused holder) is refused by the fetcher, which checks the image.
+TEST(ReplicaService, FetchRefusesAnImageOfAnotherIteration) {
+  gr::ReplicaServiceConfig c;
+  c.token = "secret-token";
+  c.segments.job = unique("svc-iter");
+  gr::ReplicaService service(c);
+  const auto image = make_image(20);
+  gr::put_replica(service.address(), c.token, 2, image.data(), image.size());
+  // Header: magic u64, version u32, slot_count u32, slot_capacity u64, latest u64, then two slots
+  // {state u32, pad u32, seq u64, iteration u64, bytes u64, checksum u64}.
+  const std::string path = "/dev/shm/gemini-" + c.segments.job + "-r2";
+  const int fd = ::open(path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  bool patched = false;
+  for (const off_t slot_at : {off_t{32}, off_t{72}}) {
+    uint64_t iteration = 0;
+    ASSERT_EQ(::pread(fd, &iteration, 8, slot_at + 16), 8);
+    if (iteration != 20) continue;
+    const uint64_t claimed = 21;
+    ASSERT_EQ(::pwrite(fd, &claimed, 8, slot_at + 16), 8);
+    patched = true;
+  }
+  ::close(fd);
+  ASSERT_TRUE(patched);
+  gr::HostBuffer out;
+  try {
+    gr::fetch_replica(service.address(), c.token, 2, 21, out);
+    FAIL() << "an image of iteration 20 was accepted as 21";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("wrong iteration"), std::string::npos) << e.what();
+  }
+  gr::MemoryStoreConfig seg = c.segments;
+  seg.rank = 2;
   gr::MemoryStore::unlink_segment(seg);
 }
 

@@ -22,6 +22,32 @@ json stats_json(const std::vector<double>& v) {
   return {{"median_s", s.median_s}, {"p10_s", s.p10_s}, {"p90_s", s.p90_s}, {"count", s.count}};
 }
 
+// Where one generation's ranks recovered from (their "recovery" events): per rank the tier,
+// holder, bytes, timings, tensor checks and the sources they rejected first; overall the tier
+// ("mixed" when ranks differ), ranks per tier, the iteration and the bytes retrieved.
+json sources_of(const std::vector<json>& recoveries) {
+  std::map<std::string, int> tiers;
+  json per_rank = json::array();
+  uint64_t bytes = 0;
+  for (const auto& x : recoveries) {
+    tiers[x["tier"].get<std::string>()] += 1;
+    bytes += x["bytes"].get<uint64_t>();
+    per_rank.push_back({{"rank", x["rank"]}, {"tier", x["tier"]}, {"holder", x["holder"]},
+                        {"bytes", x["bytes"]}, {"fetch_s", x["fetch_s"]}, {"verify_s", x["verify_s"]},
+                        {"load_s", x["load_s"]}, {"cold", x["cold"]},
+                        {"retrieval_s", x["t_fetched"].get<double>() - x["t_agreed"].get<double>()},
+                        {"tensors", x["tensors"]}, {"tensors_equal", x["tensors_equal"]},
+                        {"checkpoint_checksum", x["checkpoint_checksum"]},
+                        {"restored_checksum", x["restored_checksum"]},
+                        {"rejected", x.value("rejected", json::array())}});
+  }
+  return {{"source_tier", tiers.size() == 1 ? tiers.begin()->first : "mixed"},
+          {"source_tiers", tiers},
+          {"resumed_iteration", recoveries.front()["iteration"].get<uint64_t>()},
+          {"retrieval_bytes", bytes},
+          {"ranks", per_rank}};
+}
+
 }  // namespace
 
 json Launcher::report(bool completed, int generations) {
@@ -41,6 +67,7 @@ json Launcher::report(bool completed, int generations) {
   std::map<std::string, std::vector<double>> phase;
   std::map<int, std::vector<json>> recoveries;  // by generation
   json model = json::object(), loss = json::array(), finals = json::array();
+  json refusals = json::array();  // replica requests a holder refused (bad token, size, image)
   std::map<int, double> first_iter_t;  // per generation: earliest iteration event time
   double step_sum = 0, stall_sum = 0;
   int64_t steps = 0;
@@ -72,6 +99,8 @@ json Launcher::report(bool completed, int generations) {
         phase["save_disk_fsync_s"].push_back(e["disk_fsync_s"]);
       }
       if (o_.strategy == "gemini") phase["replication_wait_s"].push_back(e["replication_wait_s"]);
+    } else if (k == "replica_refused") {
+      refusals.push_back({{"generation", gen}, {"rank", rank}, {"why", e["why"]}});
     } else if (k == "replicate") {
       phase["replicate_put_s"].push_back(e["seconds"]);
     } else if (k == "replicated") {
@@ -122,34 +151,17 @@ json Launcher::report(bool completed, int generations) {
       const double spawn = spawn_times_[next];
       const double group = max_of(rv, [](const json& x) { return x["t_group"].get<double>(); });
       const double ready = max_of(rv, [](const json& x) { return x["t_ready"].get<double>(); });
-      std::map<std::string, int> tiers;
-      json per_rank = json::array();
-      uint64_t bytes = 0;
-      for (const auto& x : rv) {
-        tiers[x["tier"].get<std::string>()] += 1;
-        bytes += x["bytes"].get<uint64_t>();
-        per_rank.push_back({{"rank", x["rank"]}, {"tier", x["tier"]}, {"holder", x["holder"]},
-                            {"bytes", x["bytes"]}, {"fetch_s", x["fetch_s"]}, {"verify_s", x["verify_s"]},
-                            {"load_s", x["load_s"]}, {"cold", x["cold"]},
-                            {"retrieval_s", x["t_fetched"].get<double>() - x["t_agreed"].get<double>()},
-                            {"tensors", x["tensors"]}, {"tensors_equal", x["tensors_equal"]},
-                            {"checkpoint_checksum", x["checkpoint_checksum"]},
-                            {"restored_checksum", x["restored_checksum"]}});
-      }
-      std::string source = tiers.size() == 1 ? tiers.begin()->first : "mixed";
-      const uint64_t resumed = rv.front()["iteration"].get<uint64_t>();
-      t["source_tier"] = source;
-      t["source_tiers"] = tiers;
-      t["resumed_iteration"] = resumed;
+      const json where = sources_of(rv);
+      const std::string source = where["source_tier"];
+      const uint64_t resumed = where["resumed_iteration"];
+      t.update(where);
       t["lost_iterations"] = f.progress - static_cast<int64_t>(resumed);
       t["restart_s"] = group - spawn;
       t["agree_s"] = max_of(rv, [](const json& x) { return x["t_agreed"].get<double>() - x["t_group"].get<double>(); });
       t["retrieval_s"] = max_of(rv, [](const json& x) { return x["t_fetched"].get<double>() - x["t_agreed"].get<double>(); });
       t["load_s"] = max_of(rv, [](const json& x) { return x["load_s"].get<double>(); });
-      t["retrieval_bytes"] = bytes;
       t["recovery_s"] = ready - f.t_kill;
       t["first_iteration_after_s"] = first_iter_t.count(next) ? first_iter_t[next] - f.t_kill : 0.0;
-      t["ranks"] = per_rank;
       for (const char* p : {"detection_s", "teardown_s", "restart_s", "agree_s", "retrieval_s", "load_s", "recovery_s"}) {
         phase[std::string("recovery_") + p].push_back(t[p]);
       }
@@ -160,6 +172,9 @@ json Launcher::report(bool completed, int generations) {
     }
     timeline.push_back(t);
   }
+  // --resume: what generation 0 found in the stores an earlier launch left.
+  json resumed_start = nullptr;
+  if (l_.resume && static_cast<int>(recoveries[0].size()) == l_.ranks) resumed_start = sources_of(recoveries[0]);
   json phases = json::object();
   for (const auto& [name, v] : phase) phases[name] = stats_json(v);
   const double iteration_s = summarize(phase["iteration_s"]).median_s;
@@ -195,6 +210,8 @@ json Launcher::report(bool completed, int generations) {
       {"timeline", timeline},
       {"loss", loss},
       {"final", finals},
+      {"replica_refusals", refusals},
+      {"resumed_start", resumed_start},
       {"outcome", {{"completed", completed}, {"generations", generations},
                    {"failures_not_fired", unfired},
                    {"restarts", generations - 1}, {"interrupted_by_signal", interrupted_},

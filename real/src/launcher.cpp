@@ -153,10 +153,14 @@ int Launcher::run() {
   t0_ = monotonic_s();
   fs::create_directories(o_.run_dir);
   const int rpm = l_.ranks / o_.machines;
+  // The ranks' event logs describe this launch only (the report is built from them); the
+  // checkpoints of an earlier launch stay with --resume.
+  for (int r = 0; r < l_.ranks; ++r) {
+    fs::remove(o_.run_dir + "/rank" + std::to_string(r) + ".events.jsonl");
+    fs::remove(o_.run_dir + "/rank" + std::to_string(r) + ".log");
+  }
   if (!l_.resume) {
     for (int r = 0; r < l_.ranks; ++r) {
-      fs::remove(o_.run_dir + "/rank" + std::to_string(r) + ".events.jsonl");
-      fs::remove(o_.run_dir + "/rank" + std::to_string(r) + ".log");
       DiskStoreConfig dc{o_.dir, o_.job, r, true, true};
       if (fs::exists(o_.dir)) DiskStore(dc).destroy();
     }

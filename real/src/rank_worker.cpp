@@ -200,6 +200,7 @@ struct Recovered {
   int holder = -1;
   LoadResult load;
   double load_s = 0;
+  std::vector<std::string> rejected;  // sources tried first that failed ("peer 1: checksum ...")
 };
 
 int train(const RankOptions& o) {
@@ -277,6 +278,9 @@ int train(const RankOptions& o) {
     rc.token = token;
     rc.segments.job = o.job + "-m" + std::to_string(machine);
     rc.segments.dir = o.shm_dir;
+    rc.on_refused = [&log, gen, rank](const std::string& why) {
+      log.write({{"e", "replica_refused"}, {"gen", gen}, {"rank", rank}, {"why", why}});
+    };
     service = std::make_unique<ReplicaService>(rc);
     for (int owner : owners) service->reserve(owner, trainer.image_bytes());
   }
@@ -322,7 +326,7 @@ int train(const RankOptions& o) {
     // The state this generation stands on, for the launcher's accounting of a failure that
     // strikes before the first iteration (during the recovery).
     store->set(g + "/resumed/" + std::to_string(rank), std::to_string(rec.iteration));
-    std::vector<std::string> errors;
+    std::vector<std::string>& errors = rec.rejected;
     auto contains = [](const auto& v, uint64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
     if (memory && contains(own_memory, rec.iteration)) {
       try {
@@ -396,7 +400,8 @@ int train(const RankOptions& o) {
                    {"checkpoint_checksum", rec.load.checksum}, {"restored_checksum", restored_checksum},
                    {"tensors", tensors}, {"tensors_equal", tensors_equal},
                    {"candidates", {{"memory", own_memory}, {"disk", own_disk}}},
-                   {"common", std::vector<uint64_t>(common.begin(), common.end())}};
+                   {"common", std::vector<uint64_t>(common.begin(), common.end())},
+                   {"rejected", rec.rejected}};
   json peers_json = json::array();
   for (const auto& [holder, its] : peer_copies) {
     peers_json.push_back({{"holder", holder}, {"iterations", std::vector<uint64_t>(its.begin(), its.end())}});

@@ -188,11 +188,16 @@ void ReplicaService::serve() {
     set_timeouts(fd, config_.io_timeout_s);
     try {
       handle(fd);
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(mu_);
-      ++stats_.failed;
+      refused(std::string("request failed: ") + e.what());
     }
   }
+}
+
+void ReplicaService::refused(const std::string& why) {
+  ++stats_.failed;
+  if (config_.on_refused) config_.on_refused(why);
 }
 
 MemoryStore* ReplicaService::segment(int owner, uint64_t capacity) {
@@ -247,6 +252,7 @@ void ReplicaService::handle(int fd) {
   if (!same_token(token, config_.token)) {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.rejected_tokens;
+    if (config_.on_refused) config_.on_refused("a peer without the job token");
     return;  // close without a word
   }
   const auto op = recv_pod<uint8_t>(fd);
@@ -258,7 +264,7 @@ void ReplicaService::handle(int fd) {
     if (arg < kMinImageBytes || arg > MemoryStore::kMaxSlotBytes) {
       send_pod<uint8_t>(fd, 3);
       send_pod<uint64_t>(fd, 0);
-      ++stats_.failed;
+      refused("PUT for rank " + std::to_string(owner) + " of " + std::to_string(arg) + " bytes: no image has that size");
       return;
     }
     auto t0 = Clock::now();
@@ -271,7 +277,7 @@ void ReplicaService::handle(int fd) {
     } catch (const ImageError& e) {
       send_pod<uint8_t>(fd, 1);
       send_pod<uint64_t>(fd, 0);
-      ++stats_.failed;
+      refused("PUT for rank " + std::to_string(owner) + " failed verification: " + e.what());
       return;
     }
     store->commit(slot);

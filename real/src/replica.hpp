@@ -30,6 +30,8 @@ struct ReplicaServiceConfig {
   std::string token;           // peers must present exactly this
   MemoryStoreConfig segments;  // job = "<job>-m<machine>", dir = shm dir; rank set per owner
   int io_timeout_s = 60;
+  // Called (on the service thread) for every refused connection or request, with the reason.
+  std::function<void(const std::string& why)> on_refused;
 };
 
 // What the service did, for the run's measurements (read at the end).
@@ -58,6 +60,7 @@ class ReplicaService {
   void serve();
   void handle(int fd);
   MemoryStore* segment(int owner, uint64_t capacity);  // under mu_
+  void refused(const std::string& why);                // under mu_: counted and reported
 
   ReplicaServiceConfig config_;
   int listen_fd_ = -1;
