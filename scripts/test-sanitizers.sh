@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the simulator and calibrate/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-# their tests. real/ is left out: Debian's LibTorch is not instrumented. SimGrid runs on thread
+# Builds the simulator, calibrate/ and real/'s torch-free part (stores, replication, failure
+# schedules) with AddressSanitizer + UndefinedBehaviorSanitizer and runs their tests. The LibTorch
+# trainer is left out: Debian's LibTorch is not instrumented. SimGrid runs on thread
 # contexts here (GEMINI_SIMGRID_CONTEXTS), since ASan cannot follow its raw stack switches.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,10 +1,15 @@
-# Tests for real/: torch-free ones link gemini_real_io only; the trainer test links LibTorch.
+# Tests for real/: torch-free ones link gemini_real_io only (built without LibTorch too, and run
+# under the sanitizers); the rest need the trainer (gemini_real) or its commands.
 gemini_test(real_checksum_test LIBS gemini_real_io)
 gemini_test(real_stats_test LIBS gemini_real_io)
 gemini_test(real_state_image_test LIBS gemini_real_io)
 gemini_test(real_disk_store_test LIBS gemini_real_io)
 gemini_test(real_memory_store_test LIBS gemini_real_io)
 gemini_test(real_failure_schedule_test LIBS gemini_real_io)
+gemini_test(real_replica_test LIBS gemini_real_io)
+if(NOT TARGET gemini_real)
+  return()
+endif()
 gemini_test(real_trainer_test LIBS gemini_real)
 if(TARGET gemini-bench-ckpt)
   gemini_test(real_bench_ckpt_test LIBS nlohmann_json::nlohmann_json)
@@ -17,7 +22,6 @@ if(TARGET gemini-train)
   target_compile_definitions(real_train_test PRIVATE GEMINI_TRAIN="$<TARGET_FILE:gemini-train>")
   add_dependencies(real_train_test gemini-train)
 endif()
-gemini_test(real_replica_test LIBS gemini_real_io)
 if(TARGET gemini-launch)
   gemini_test(real_launch_test LIBS nlohmann_json::nlohmann_json)
   target_compile_definitions(real_launch_test PRIVATE GEMINI_LAUNCH="$<TARGET_FILE:gemini-launch>"
