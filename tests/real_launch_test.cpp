@@ -320,6 +320,23 @@ TEST_F(LaunchTest, CorruptReplicaIsRefusedAndAnotherServes) {
   EXPECT_FALSE(segments_left(name_));
 }
 
+// A rank that cannot start (here: --device cuda without CUDA) fails the same way every time: the
+// launcher says why from the rank's log and gives up after two such generations instead of
+// retrying until --max-restarts.
+TEST_F(LaunchTest, StartupFailureGivesUpAfterTwoGenerationsAndSaysWhy) {
+  int rc = 0;
+  const json j = launch("--strategy disk --device cuda --max-restarts 5", &rc);
+  if (j.is_object() && j["outcome"]["completed"].get<bool>()) GTEST_SKIP() << "CUDA works here";
+  EXPECT_EQ(rc, 1);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["outcome"]["generations"], 2);
+  const std::string why = j["outcome"]["gave_up"];
+  EXPECT_NE(why.find("before training in two generations"), std::string::npos) << why;
+  EXPECT_NE(why.find("CUDA is not available"), std::string::npos) << why;
+  ASSERT_EQ(j["timeline"].size(), 2u);
+  EXPECT_EQ(j["timeline"][0]["kind"], "crash");
+}
+
 TEST_F(LaunchTest, BadFlagsExitTwo) {
   int rc = 0;
   launch("--strategy gemini --replicas 3", &rc);
@@ -330,9 +347,11 @@ TEST_F(LaunchTest, BadFlagsExitTwo) {
   EXPECT_EQ(rc, 2);
   launch("--fail 12:machine:5", &rc);
   EXPECT_EQ(rc, 2);
-  launch("--fail 12:process:1:save", &rc);  // needs --debug-save-pause-ms
+  launch("--fail 12:process:1:save", &rc);  // needs --debug-pause-ms
   EXPECT_EQ(rc, 2);
   launch("--persistent-interval 5 --strategy disk", &rc);
+  EXPECT_EQ(rc, 2);
+  launch("--strategy memory --shm-dir /nonexistent/gemini-test", &rc);
   EXPECT_EQ(rc, 2);
   EXPECT_EQ(run(std::string(GEMINI_LAUNCH) + " --ranks 3 --machines 2 2>/dev/null"), 2);
   EXPECT_EQ(run(std::string(GEMINI_LAUNCH) + " --bogus 2>/dev/null"), 2);

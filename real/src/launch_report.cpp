@@ -213,7 +213,7 @@ json Launcher::report(bool completed, int generations) {
       {"replica_refusals", refusals},
       {"resumed_start", resumed_start},
       {"outcome", {{"completed", completed}, {"generations", generations},
-                   {"failures_not_fired", unfired},
+                   {"failures_not_fired", unfired}, {"gave_up", gave_up_},
                    {"restarts", generations - 1}, {"interrupted_by_signal", interrupted_},
                    {"wall_s", monotonic_s() - t0_}}}};
   return out;

@@ -43,6 +43,16 @@ std::string random_token() {
   return s;
 }
 
+// The last non-empty line of a text file ("" if none): a rank's own account of why it died.
+std::string last_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
 // A lost machine loses its memory: every store segment named for it (own and held replicas).
 void wipe_machine(const RankOptions& o, int ranks, int machine) {
   for (int r = 0; r < ranks; ++r) {
@@ -124,6 +134,13 @@ std::optional<int64_t> Launcher::read_int(const std::string& key) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+bool Launcher::trained_in(int gen) {
+  for (int r = 0; r < l_.ranks; ++r) {
+    if (read_int("g" + std::to_string(gen) + "/iter/" + std::to_string(r))) return true;
+  }
+  return false;
 }
 
 // The furthest iteration any rank of generation `gen` reached, or resumed from if it trained none.
@@ -246,8 +263,25 @@ int Launcher::run() {
       std::fprintf(stderr, "[launch] generation %d: %s %d detected after %.4f s at iteration %lld\n", gen,
                    rec->kind.c_str(), rec->targets.empty() ? -1 : rec->targets.front(), rec->t_detect - rec->t_kill,
                    static_cast<long long>(rec->progress));
+      if (rec->kind == "crash") {
+        // Say why, from the rank's own log, and stop retrying what cannot work: two generations
+        // in a row that crashed unprovoked before training an iteration fail the same way again.
+        const int r = rec->targets.empty() ? 0 : rec->targets.front();
+        const std::string why = last_line(o_.run_dir + "/rank" + std::to_string(r) + ".log");
+        std::fprintf(stderr, "[launch] rank %d: %s\n", r, why.empty() ? rec->detected_as.c_str() : why.c_str());
+        startup_crashes_ = trained_in(gen) ? 0 : startup_crashes_ + 1;
+        if (startup_crashes_ >= 2) {
+          gave_up_ = "rank " + std::to_string(r) + " failed before training in two generations in a row (" +
+                     (why.empty() ? rec->detected_as : why) + ")";
+          std::fprintf(stderr, "[launch] giving up: %s; see %s/rank%d.log\n", gave_up_.c_str(), o_.run_dir.c_str(), r);
+          break;
+        }
+      } else {
+        startup_crashes_ = 0;
+      }
       if (g_stop_signal != 0) continue;  // stopping: no new generation
       if (gen >= l_.max_restarts) {
+        gave_up_ = "--max-restarts " + std::to_string(l_.max_restarts) + " reached";
         std::fprintf(stderr, "[launch] giving up after %d restarts\n", gen);
         break;
       }

@@ -72,6 +72,7 @@ class Launcher {
   void kill_generation();  // SIGKILL and reap every rank still running
   std::optional<int64_t> read_int(const std::string& key);
   int64_t progress(int gen);
+  bool trained_in(int gen);  // whether any rank of generation `gen` finished an iteration
   json report(bool completed, int generations);
 
   RankOptions o_;
@@ -83,6 +84,8 @@ class Launcher {
   std::vector<double> spawn_times_;
   double t0_ = 0;
   int interrupted_ = 0;  // the signal that stopped the run early (0: none)
+  int startup_crashes_ = 0;  // consecutive generations that crashed before training
+  std::string gave_up_;      // why the launcher stopped restarting ("": it did not)
 };
 
 // Prints "gemini-launch: WHAT" and exits 2 (bad input).

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <regex>
 
 #include "dist.hpp"
@@ -103,6 +104,9 @@ std::string RankOptions::check(int world_size) const {
     }
   }
   if (const std::string problem = dist::Collective::check_kind(collective); !problem.empty()) return problem;
+  if (!shm_dir.empty() && !std::filesystem::is_directory(shm_dir)) {
+    return "--shm-dir '" + shm_dir + "' is not a directory";
+  }
   if (persistent_interval > 0 && strategy != "memory" && strategy != "gemini") {
     return "--persistent-interval applies to the memory and gemini strategies";
   }
