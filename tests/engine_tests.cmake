@@ -12,6 +12,7 @@ gemini_test(fuzz_corpus_test LIBS gemini_engine)
 target_compile_definitions(fuzz_corpus_test PRIVATE GEMINI_SIM_BIN="$<TARGET_FILE:gemini-sim>")
 add_dependencies(fuzz_corpus_test gemini-sim)
 gemini_test(simulation_test LIBS gemini_engine)
+gemini_test(engine_flows_test LIBS gemini_engine)
 
 # Runs the built gemini-sim binary as a subprocess.
 gemini_test(cli_test LIBS gemini_engine)
