@@ -36,13 +36,17 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in runs:
         for e in r.get("timeline", []):
+            failure = f'{e.get("kind")} {e.get("targets")}' + (f' during {e["during"]}' if e.get("during") else "")
             if "source_tier" not in e:
+                why = "cut short by the next failure" if e.get("recovery_interrupted") else "none (run ended)"
+                print(f'| {name} | {failure} | {e.get("iteration")} | - | {why} | '
+                      f'{e.get("detection_s", 0):.2f} | - | - | - | - |')
                 continue
             cell = lambda k: f'{e[k]:.2f}' if isinstance(e.get(k), (int, float)) else "-"
             tiers = ", ".join(f"{t} x{n}" for t, n in sorted(e.get("source_tiers", {}).items()))
             ranks = e.get("ranks", [])
             exact = all(x.get("tensors_equal") == x.get("tensors") for x in ranks) if ranks else "n/a (nothing restored)"
-            print(f'| {name} | {e.get("kind")} {e.get("targets")} | {e.get("iteration")} | '
+            print(f'| {name} | {failure} | {e.get("iteration")} | '
                   f'{e.get("resumed_iteration")} | {e.get("source_tier")} ({tiers}; bit-exact: {exact}) | '
                   f'{cell("detection_s")} | {cell("restart_s")} | {cell("retrieval_s")} | {cell("load_s")} | '
                   f'{cell("recovery_s")} |')

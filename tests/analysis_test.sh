@@ -55,4 +55,7 @@ done
 for f in ettr ettr_rate waste per_failure ckpt freq timeline timeline_zoom; do
   [ -s "$T/$f.png" ] || { echo "missing $f.png"; exit 1; }
 done
+# The run-JSON tables (docs/VALIDATION.md): committed H100 runs, every recovery listed, bit-exact.
+"$PY" launch_summary.py "$SRC"/results/device/h100-compare-2026-11-27/run-gemini.json > "$T/launch.md"
+[ "$(grep -c 'bit-exact: True' "$T/launch.md")" -eq 2 ] || { echo "launch_summary.py:"; cat "$T/launch.md"; exit 1; }
 echo "analysis scripts OK"
