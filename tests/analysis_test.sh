@@ -58,4 +58,11 @@ done
 # The run-JSON tables (docs/VALIDATION.md): committed H100 runs, every recovery listed, bit-exact.
 "$PY" launch_summary.py "$SRC"/results/device/h100-compare-2026-11-27/run-gemini.json > "$T/launch.md"
 [ "$(grep -c 'bit-exact: True' "$T/launch.md")" -eq 2 ] || { echo "launch_summary.py:"; cat "$T/launch.md"; exit 1; }
+# Crash-consistency verdicts: the committed H100 runs pass; one restore made non-bit-exact fails.
+"$PY" crash_summary.py "$SRC"/results/device/h100-crash-2026-11-27/random-1[12].json > "$T/crash.txt" ||
+  { echo "crash_summary.py on the committed runs:"; cat "$T/crash.txt"; exit 1; }
+"$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['timeline'][0]['ranks'][0]; r['tensors_equal']=r['tensors']-1; json.dump(d,open(sys.argv[2],'w'))" \
+  "$SRC"/results/device/h100-crash-2026-11-27/random-12.json "$T/bad.json"
+if "$PY" crash_summary.py "$T/bad.json" > "$T/crash_bad.txt"; then echo "crash_summary.py missed a bad restore"; exit 1; fi
+grep -q "1 restores not bit-exact" "$T/crash_bad.txt" || { cat "$T/crash_bad.txt"; exit 1; }
 echo "analysis scripts OK"
