@@ -3,11 +3,7 @@
 # (CUDA), then run a short data-parallel job on the GPU with a machine failure (gemini, m=2).
 #   run(command="bash real/bench/gpu_check.sh", carry=[".devdeps"], timeout_s=450)
 set -uo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$ROOT" || exit 1
-OUT=${OUT:-$ROOT/out/device}
-mkdir -p "$OUT"
-exec > >(tee "$OUT/gpu_check.log") 2>&1
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/device/session-preamble.sh" gpu_check.log
 torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader

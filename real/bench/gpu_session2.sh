@@ -13,11 +13,7 @@
 #   LAUNCH=build-real3/real/gemini-launch DEVICE=cpu PRESET=tiny THREADS=1 OUT=/tmp/dry \
 #     bash real/bench/gpu_session2.sh
 set -uo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$ROOT" || exit 1
-OUT=${OUT:-$ROOT/out/device}
-mkdir -p "$OUT"
-exec > >(tee "$OUT/session.log") 2>&1
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/device/session-preamble.sh" session.log
 TEE_PID=$!
 trap 'exec 1>&- 2>&-; wait "$TEE_PID" 2>/dev/null' EXIT  # session.log complete before $OUT is collected
 

@@ -10,11 +10,7 @@
 #   run(command="bash scripts/device/gpu-crash-consistency.sh", carry=[".devdeps"], timeout_s=290)
 # Writes into $OUT: session.log, runs.tar.gz (every run JSON), summary.json.
 set -uo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$ROOT" || exit 1
-OUT=${OUT:-$ROOT/out/device}
-mkdir -p "$OUT"
-exec > >(tee "$OUT/session.log") 2>&1
+source "$(dirname "${BASH_SOURCE[0]}")/session-preamble.sh" session.log
 START=$SECONDS
 RUNS=$(mktemp -d /tmp/gemini-crash.XXXX)
 if [ -z "${LAUNCH:-}" ]; then
