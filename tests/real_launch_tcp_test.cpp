@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "launch_checks.hpp"
+
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -28,10 +30,7 @@ extern char** environ;
 
 namespace {
 
-int run(const std::string& cmd) {
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using namespace gemini::test;  // launch_checks.hpp
 
 class LaunchTcpTest : public ::testing::Test {
  protected:
@@ -57,31 +56,6 @@ class LaunchTcpTest : public ::testing::Test {
     std::ifstream in(dir_ / (name_ + job_suffix + ".json"));
     if (!in) return json();
     return json::parse(in);
-  }
-
-  static double final_loss(const json& j) {
-    double loss = -1;
-    for (const auto& l : j["loss"]) {
-      if (l["iteration"] == 30) loss = l["loss"];
-    }
-    return loss;
-  }
-
-  static void expect_identical_ranks(const json& j, uint64_t checksum) {
-    ASSERT_EQ(j["final"].size(), 4u);
-    for (const auto& f : j["final"]) {
-      EXPECT_EQ(f["iteration"], 30);
-      EXPECT_EQ(f["checksum"].get<uint64_t>(), checksum) << "rank " << f["rank"];
-    }
-  }
-
-  static void expect_bit_exact_restore(const json& failure) {
-    ASSERT_TRUE(failure.contains("ranks"));
-    for (const auto& r : failure["ranks"]) {
-      EXPECT_GT(r["tensors"].get<int>(), 0);
-      EXPECT_EQ(r["tensors_equal"], r["tensors"]) << "rank " << r["rank"];
-      EXPECT_EQ(r["restored_checksum"], r["checkpoint_checksum"]) << "rank " << r["rank"];
-    }
   }
 
   std::string name_;

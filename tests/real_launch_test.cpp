@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "launch_checks.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,10 +23,7 @@ using json = nlohmann::json;
 
 namespace {
 
-int run(const std::string& cmd) {
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using namespace gemini::test;  // launch_checks.hpp
 
 class LaunchTest : public ::testing::Test {
  protected:
@@ -61,32 +60,6 @@ class LaunchTest : public ::testing::Test {
       EXPECT_EQ(rc, 0);
     }
     return ref;
-  }
-
-  static double final_loss(const json& j) {
-    double loss = -1;
-    for (const auto& l : j["loss"]) {
-      if (l["iteration"] == 30) loss = l["loss"];
-    }
-    return loss;
-  }
-
-  static void expect_identical_ranks(const json& j, uint64_t checksum) {
-    ASSERT_EQ(j["final"].size(), 4u);
-    for (const auto& f : j["final"]) {
-      EXPECT_EQ(f["iteration"], 30);
-      EXPECT_EQ(f["checksum"].get<uint64_t>(), checksum) << "rank " << f["rank"];
-    }
-  }
-
-  // Every rank restored exactly the checkpointed bytes (every tensor checksum equal).
-  static void expect_bit_exact_restore(const json& failure) {
-    ASSERT_TRUE(failure.contains("ranks"));
-    for (const auto& r : failure["ranks"]) {
-      EXPECT_GT(r["tensors"].get<int>(), 0);
-      EXPECT_EQ(r["tensors_equal"], r["tensors"]) << "rank " << r["rank"];
-      EXPECT_EQ(r["restored_checksum"], r["checkpoint_checksum"]) << "rank " << r["rank"];
-    }
   }
 
   static bool segments_left(const std::string& job) {

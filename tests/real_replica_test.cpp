@@ -40,6 +40,13 @@ std::vector<uint8_t> make_image(uint64_t iteration, size_t floats = 20000) {
   gr::write_header(layout, iteration, image.data());
   return image;
 }
+// Removes the replica segment a service `c` made for `owner` (/dev/shm/gemini-<job>-r<owner>).
+void unlink_replica_segment(const gr::ReplicaServiceConfig& c, int owner) {
+  gr::MemoryStoreConfig seg = c.segments;
+  seg.rank = owner;
+  gr::MemoryStore::unlink_segment(seg);
+}
+
 std::string unique(const std::string& what) {
   return "rt" + std::to_string(::getpid()) + "-" + what;
 }
@@ -196,9 +203,7 @@ TEST(ReplicaService, MalformedPutsAreRefusedAndKeepTheHeldReplica) {
   // And a good PUT still goes through.
   const auto newer = make_image(25);
   EXPECT_EQ(gr::put_replica(service.address(), c.token, 1, newer.data(), newer.size()).iteration, 25u);
-  gr::MemoryStoreConfig seg = c.segments;
-  seg.rank = 1;
-  gr::MemoryStore::unlink_segment(seg);
+  unlink_replica_segment(c, 1);
 }
 
 // A holder that answers a GET with another iteration's image (its slot header says 21, the image
@@ -233,9 +238,7 @@ TEST(ReplicaService, FetchRefusesAnImageOfAnotherIteration) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("wrong iteration"), std::string::npos) << e.what();
   }
-  gr::MemoryStoreConfig seg = c.segments;
-  seg.rank = 2;
-  gr::MemoryStore::unlink_segment(seg);
+  unlink_replica_segment(c, 2);
 }
 
 TEST(ReplicaService, RejectsBadBindAddress) {
