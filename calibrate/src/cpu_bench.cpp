@@ -226,8 +226,7 @@ BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress) {
       detail::clobber_memory();
       return now_s() - t0;
     });
-    r.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
-    progress.step(r.name, static_cast<double>(n), s);
+    add_point(r, n, s, progress);
   }
   fit_medians(r);
   return r;
@@ -284,21 +283,14 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
     }
     if (want_write) {
       const Stats s = summarize(tw);
-      w.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
-      progress.step(w.name, static_cast<double>(n), s);
+      add_point(w, n, s, progress);
     }
     if (want_read) {
       const Stats s = summarize(tr);
       nlohmann::json extra = {{"resident_fraction_before_read_max",
                                *std::max_element(resident.begin(), resident.end())}};
-      rd.points.push_back({static_cast<double>(n), s, std::nullopt, extra});
-      progress.step(rd.name, static_cast<double>(n), s);
+      add_point(rd, n, s, progress, extra);
     }
-  }
-  std::vector<BenchmarkResult> out;
-  if (want_write) {
-    fit_medians(w);
-    out.push_back(std::move(w));
   }
   if (want_read) {
     rd.extra["cold_read_assured"] = all_cold;
@@ -314,10 +306,8 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
       rd.notes.push_back("cold in this kernel's page cache; a hypervisor or device cache below "
                          "it may still serve the data faster than the medium");
     if (!all_cold) progress.note("  disk-read-cold: WARNING: cold read NOT assured (" + rd.notes.back() + ")");
-    fit_medians(rd);
-    out.push_back(std::move(rd));
   }
-  return out;
+  return fitted_pair(std::move(w), want_write, std::move(rd), want_read);
 }
 
 BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress) {
@@ -382,8 +372,7 @@ BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress) {
           throw std::runtime_error("loopback TCP transfer failed");
         return now_s() - t0;
       });
-      r.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
-      progress.step(r.name, static_cast<double>(n), s);
+      add_point(r, n, s, progress);
     }
   } catch (...) {
     finish();

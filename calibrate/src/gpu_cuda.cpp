@@ -175,8 +175,7 @@ BenchmarkResult nccl_allreduce(int gpus, const SweepConfig& cfg, MachineInfo& ma
         }
         return now_s() - t0;
       });
-      r.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
-      progress.step(name, static_cast<double>(n), s);
+      add_point(r, n, s, progress);
     }
   } catch (...) {
     cleanup();

@@ -102,8 +102,7 @@ BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress) {
       sink = sink + gemini::real::xxh64(src.get(), n);
       return now_s() - t0;
     });
-    r.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
-    progress.step(r.name, static_cast<double>(n), s);
+    add_point(r, n, s, progress);
   }
   fit_medians(r);
   return r;
@@ -144,8 +143,7 @@ std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_w
         shm.unmap(p);
         return now_s() - t0;
       });
-      w.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
-      progress.step(w.name, static_cast<double>(n), s);
+      add_point(w, n, s, progress);
     }
     if (want_read) {
       const Stats s = measure_repeated(warm, reps, [&] {
@@ -157,20 +155,10 @@ std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_w
         shm.unmap(p);
         return now_s() - t0;
       });
-      rd.points.push_back({static_cast<double>(n), s, std::nullopt, nlohmann::json::object()});
-      progress.step(rd.name, static_cast<double>(n), s);
+      add_point(rd, n, s, progress);
     }
   }
-  std::vector<BenchmarkResult> out;
-  if (want_write) {
-    fit_medians(w);
-    out.push_back(std::move(w));
-  }
-  if (want_read) {
-    fit_medians(rd);
-    out.push_back(std::move(rd));
-  }
-  return out;
+  return fitted_pair(std::move(w), want_write, std::move(rd), want_read);
 }
 
 }  // namespace gemini::calibrate

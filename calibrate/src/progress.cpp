@@ -22,6 +22,22 @@ void Progress::note(const std::string& line) {
   std::fflush(stderr);
 }
 
+void add_point(BenchmarkResult& r, uint64_t bytes, const Stats& stats, Progress& progress, nlohmann::json extra) {
+  r.points.push_back({static_cast<double>(bytes), stats, std::nullopt, std::move(extra)});
+  progress.step(r.name, static_cast<double>(bytes), stats);
+}
+
+std::vector<BenchmarkResult> fitted_pair(BenchmarkResult write, bool want_write, BenchmarkResult read,
+                                         bool want_read) {
+  std::vector<BenchmarkResult> out;
+  for (auto [result, wanted] : {std::pair{&write, want_write}, std::pair{&read, want_read}}) {
+    if (!wanted) continue;
+    fit_medians(*result);
+    out.push_back(std::move(*result));
+  }
+  return out;
+}
+
 int warmups_for_size(uint64_t bytes, int warmups) { return bytes >= (1ull << 30) ? 0 : warmups; }
 
 double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, double last_per_run_s) {

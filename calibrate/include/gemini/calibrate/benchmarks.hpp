@@ -23,6 +23,14 @@ class Progress {
   bool quiet_;
 };
 
+// Records one size's statistics in `r` and reports them as a progress step.
+void add_point(BenchmarkResult& r, uint64_t bytes, const Stats& stats, Progress& progress,
+               nlohmann::json extra = nlohmann::json::object());
+
+// The results of a write/read pair of benchmarks that were wanted, fitted, in that order.
+std::vector<BenchmarkResult> fitted_pair(BenchmarkResult write, bool want_write, BenchmarkResult read,
+                                         bool want_read);
+
 struct SweepConfig {
   std::vector<uint64_t> sizes;  // bytes, ascending
   int reps_max = 10;            // repetitions at small sizes (see reps_for_size)
