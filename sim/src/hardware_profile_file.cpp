@@ -2,64 +2,71 @@
 #include "gemini/hardware_profile_file.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gemini/yaml_reader.hpp"
 
 namespace gemini {
-namespace {
 
-LinearCost read_cost(const MapReader& hw, const std::string& key) {
+CalibratedProfile open_calibrated_profile(const std::string& path) {
+  const YAML::Node root = load_yaml_file(path);
+  // Only the keys the simulator uses are read; the rest of the file (raw medians, machine
+  // description) is documentation and passes through.
+  MapReader file(root, path, "",
+                 {"profile_format", "name", "source", "tool", "tool_version", "date_utc", "command", "machine",
+                  "hardware", "benchmarks"});
+  file.require({"profile_format", "source", "hardware"});
+  int format = 0;
+  file.read_int("profile_format", &format);
+  if (format != 1) file.fail("profile_format", "unsupported profile_format " + std::to_string(format) + " (this gemini-sim reads 1)");
+  MapReader hardware = file.child("hardware", {"cpu_memory_bytes", "gpu_model", "gpus_per_machine", "gpu_memory_bytes",
+                                               "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
+                                               "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
+                                               "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
+                                               "shm_read_fresh"});
+  return {std::move(file), std::move(hardware)};
+}
+
+LinearCost read_profile_cost(const MapReader& hw, const std::string& key) {
   const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s"});
   r.require({"alpha_s", "bandwidth_bytes_per_s"});
   LinearCost c;
   r.read_number("alpha_s", &c.alpha_s);
   r.read_number("bandwidth_bytes_per_s", &c.bandwidth_bytes_per_s);
-  if (c.bandwidth_bytes_per_s <= 0 || c.alpha_s < 0) r.fail("bandwidth_bytes_per_s", "'" + key + "' must have a positive bandwidth and alpha >= 0");
+  if (!(c.bandwidth_bytes_per_s > 0) || !(c.alpha_s >= 0)) {
+    r.fail("bandwidth_bytes_per_s", "'" + key + "' must have a positive bandwidth and alpha >= 0");
+  }
   return c;
 }
 
-}  // namespace
-
 std::vector<std::string> apply_calibrated_profile(const std::string& path, HardwareProfile* hw) {
-  const YAML::Node root = load_yaml_file(path);
-  // Only the keys the simulator uses are read; the rest of the file (raw medians, machine
-  // description) is documentation and passes through.
-  const MapReader file(root, path, "",
-                       {"profile_format", "name", "source", "tool", "tool_version", "date_utc", "command",
-                        "machine", "hardware", "benchmarks"});
-  file.require({"profile_format", "source", "hardware"});
-  int format = 0;
-  file.read_int("profile_format", &format);
-  if (format != 1) file.fail("profile_format", "unsupported profile_format " + std::to_string(format) + " (this gemini-sim reads 1)");
+  const CalibratedProfile profile = open_calibrated_profile(path);
+  const MapReader& file = profile.file;
+  const MapReader& h = profile.hardware;
   std::string source;
   file.read_string("source", &source);
-  const MapReader h = file.child("hardware", {"cpu_memory_bytes", "gpu_model", "gpus_per_machine", "gpu_memory_bytes",
-                                              "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
-                                              "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
-                                              "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
-                                              "shm_read_fresh"});
   std::vector<std::string> applied;
   int measured_gpus = 1;
   h.read_int("gpus_per_machine", &measured_gpus);
   if (h.has("gpu_to_cpu")) {
     // Measured with `measured_gpus` GPUs copying; a machine's GPUs have their own PCIe links,
     // so the per-machine figure scales with the GPU count (an assumption the source notes).
-    LinearCost c = read_cost(h, "gpu_to_cpu");
+    LinearCost c = read_profile_cost(h, "gpu_to_cpu");
     c.bandwidth_bytes_per_s *= static_cast<double>(hw->gpus_per_machine) / measured_gpus;
     hw->gpu_to_cpu = c;
     applied.push_back("gpu_to_cpu (per GPU x " + std::to_string(hw->gpus_per_machine) + " GPUs)");
   }
   if (h.has("local_disk_write")) {
-    hw->local_disk_write = read_cost(h, "local_disk_write");
+    hw->local_disk_write = read_profile_cost(h, "local_disk_write");
     applied.push_back("local_disk_write");
   }
   if (h.has("local_disk_read")) {
-    hw->local_disk_read = read_cost(h, "local_disk_read");
+    hw->local_disk_read = read_profile_cost(h, "local_disk_read");
     applied.push_back("local_disk_read");
   }
   if (h.has("serialize")) {
-    hw->serialize_bytes_per_s = read_cost(h, "serialize").bandwidth_bytes_per_s;
+    hw->serialize_bytes_per_s = read_profile_cost(h, "serialize").bandwidth_bytes_per_s;
     applied.push_back("serialize");
   }
   double memory = 0;

@@ -4,8 +4,21 @@
 #include <vector>
 
 #include "gemini/hardware.hpp"
+#include "gemini/yaml_reader.hpp"
 
 namespace gemini {
+
+// A profile file opened and checked (profile_format 1, `source` and `hardware` present): its top
+// level and its `hardware:` block. Throws ConfigError (file:line).
+struct CalibratedProfile {
+  MapReader file;
+  MapReader hardware;
+};
+CalibratedProfile open_calibrated_profile(const std::string& path);
+
+// One fitted cost of the `hardware:` block, {alpha_s, bandwidth_bytes_per_s}: a positive
+// bandwidth and alpha >= 0, else ConfigError at its line.
+LinearCost read_profile_cost(const MapReader& hardware, const std::string& key);
 
 // Replaces the figures the profile measured (GPU-to-CPU copies, local disk, GPU memory) in
 // `hardware` and appends to its `source`; the rest stays as it was (datasheet figures or
