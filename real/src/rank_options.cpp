@@ -6,21 +6,14 @@
 #include <filesystem>
 #include <regex>
 
+#include "cli_common.hpp"
 #include "dist.hpp"
 #include "placement.hpp"
-#include "presets.hpp"
 
 namespace gemini::real {
 
 void RankOptions::add_flags(CLI::App& app, bool with_rank_only_flags) {
-  app.add_option("--preset", preset, "Model preset")->check(CLI::IsMember(preset_names()));
-  app.add_option("--device", device, "cpu, cuda or cuda:N")
-      ->check(CLI::Validator(
-          [](std::string& s) {
-            return std::regex_match(s, std::regex("cpu|cuda(:[0-9]+)?")) ? std::string()
-                                                                          : "expected cpu, cuda or cuda:N";
-          },
-          "DEVICE"));
+  add_trainer_options(app, *this);  // --preset, --device, --threads, --dir, --shm-dir, --seed
   app.add_option("--strategy", strategy, "Checkpoint strategy")
       ->check(CLI::IsMember({"none", "disk", "memory", "gemini"}));
   app.add_option("--interval", interval, "Checkpoint every N iterations")
@@ -30,10 +23,6 @@ void RankOptions::add_flags(CLI::App& app, bool with_rank_only_flags) {
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   app.add_option("--iterations", iterations, "Train until this iteration")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
-  app.add_option("--threads", threads, "Intra-op and checksum threads per rank (0: all CPUs)")
-      ->check(CLI::Range(0, 4096));
-  app.add_option("--dir", dir, "Directory for disk checkpoints");
-  app.add_option("--shm-dir", shm_dir, "tmpfs directory for memory stores (default: shm_open)");
   app.add_option("--job", job, "Job name (names checkpoint files and shared memory segments)")
       ->check(CLI::Validator(
           [](std::string& s) {
@@ -41,7 +30,6 @@ void RankOptions::add_flags(CLI::App& app, bool with_rank_only_flags) {
                                                                            : "letters, digits, _ . - only";
           },
           "JOB"));
-  app.add_option("--seed", seed, "Model and data seed");
   app.add_option("--replicas", replicas, "gemini: copies per checkpoint, the owner's included (m)")
       ->check(CLI::Range(1, 1024));
   app.add_option("--placement", placement, "gemini: replica placement")
