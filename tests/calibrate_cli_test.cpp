@@ -74,6 +74,33 @@ TEST(calibrate_cli_test, quick_run_writes_every_benchmark) {
 #endif
 }
 
+// N writers at once: sizes are per writer and N copies fit in --max-bytes; every writer's
+// time is a sample; the profile gives the per-writer cost with the writer count.
+TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
+  TmpDir d;
+  const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
+  ASSERT_EQ(run("--benchmarks disk-write-concurrent,disk-read-cold-concurrent --disk-writers 3 --max-bytes 12MiB "
+                "--reps 2 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
+            0);
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  ASSERT_EQ(j["benchmarks"].size(), 2u);
+  for (const auto& b : j["benchmarks"]) {
+    SCOPED_TRACE(b["name"].get<std::string>());
+    EXPECT_EQ(b["status"], "ok");
+    EXPECT_EQ(b["extra"]["writers"], 3);
+    ASSERT_EQ(b["points"].size(), 2u);  // 1 MiB and 4 MiB: 3 x 16 MiB would not fit in 12 MiB
+    EXPECT_EQ(b["points"][1]["bytes"], 4194304.0);
+    EXPECT_EQ(b["points"][1]["count"], 6);  // 2 rounds x 3 writers
+    EXPECT_GT(b["points"][1]["median_s"].get<double>(), 0.0);
+  }
+#ifdef GEMINI_HAVE_YAML_CPP
+  const YAML::Node y = YAML::LoadFile(yaml);
+  if (y["hardware"]["local_disk_write_concurrent"]) EXPECT_EQ(y["hardware"]["local_disk_write_concurrent"]["writers"].as<int>(), 3);
+#endif
+  EXPECT_EQ(run("--benchmarks disk-write-concurrent --disk-writers 1 --quiet --out-json '' --out-profile ''"), 2);
+}
+
 TEST(calibrate_cli_test, subset_and_bad_arguments) {
   TmpDir d;
   const std::string json = d.path + "/m.json";

@@ -1,25 +1,19 @@
 // CPU microbenchmarks: host memcpy, disk write to durability + cold read, loopback TCP.
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <linux/magic.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <stdexcept>
-#include <system_error>
 #include <thread>
 
 #include "buffer.hpp"
+#include "disk_io.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 #include "gemini/calibrate/sizes.hpp"
 
@@ -27,144 +21,12 @@ namespace gemini::calibrate {
 
 namespace {
 using detail::make_prefaulted;
-
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), what);
-}
+using detail::throw_errno;
 
 // Predicted seconds of the next size from the last point (0 before the first).
 double predicted(const SweepConfig& cfg, size_t next, const BenchmarkResult& r) {
   if (r.points.empty()) return 0;
   return predict_next_s(cfg, next, r.points.back().bytes, r.points.back().stats.median_s);
-}
-
-// ---- disk ----------------------------------------------------------------------------------
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& parent) {
-    std::string tmpl = parent + "/gemini-calib-XXXXXX";
-    if (!mkdtemp(tmpl.data())) throw_errno("mkdtemp in " + parent);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::string filesystem_name(const std::string& dir, bool& is_tmpfs) {
-  struct statfs sf;
-  is_tmpfs = false;
-  if (statfs(dir.c_str(), &sf) != 0) return "unknown";
-  switch (static_cast<unsigned long>(sf.f_type)) {
-    case TMPFS_MAGIC: is_tmpfs = true; return "tmpfs";
-    case EXT4_SUPER_MAGIC: return "ext2/3/4";
-    case XFS_SUPER_MAGIC: return "xfs";
-    case BTRFS_SUPER_MAGIC: return "btrfs";
-    case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
-    case NFS_SUPER_MAGIC: return "nfs";
-    case 0x65735546: return "fuse";
-    default: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(sf.f_type));
-      return buf;
-    }
-  }
-}
-
-void write_all(int fd, const char* p, uint64_t n, const std::string& what) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, std::min<uint64_t>(n, 1ull << 30));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("write " + what);
-    }
-    p += w;
-    n -= static_cast<uint64_t>(w);
-  }
-}
-
-void fsync_dir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) throw_errno("open " + dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw_errno("fsync " + dir);
-}
-
-// open + write + fsync + close + rename + fsync(dir): the time until the file is durable
-// under its final name.
-double write_durable(const std::string& dir, const char* src, uint64_t bytes) {
-  const std::string tmp = dir + "/ckpt.tmp", final_path = dir + "/ckpt.bin";
-  ::unlink(final_path.c_str());
-  const double t0 = now_s();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw_errno("open " + tmp);
-  write_all(fd, src, bytes, tmp);
-  if (::fsync(fd) != 0) throw_errno("fsync " + tmp);
-  if (::close(fd) != 0) throw_errno("close " + tmp);
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) throw_errno("rename " + tmp);
-  fsync_dir(dir);
-  return now_s() - t0;
-}
-
-// Fraction of the file's pages in the page cache (mincore over a mapping never touched).
-double resident_fraction(int fd, uint64_t bytes) {
-  if (bytes == 0) return 0;
-  void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
-  if (map == MAP_FAILED) return -1;
-  const long page = sysconf(_SC_PAGESIZE);
-  std::vector<unsigned char> vec((bytes + static_cast<uint64_t>(page) - 1) / static_cast<uint64_t>(page));
-  double frac = -1;
-  if (::mincore(map, bytes, vec.data()) == 0) {
-    size_t resident = 0;
-    for (unsigned char v : vec) resident += v & 1;
-    frac = static_cast<double>(resident) / static_cast<double>(vec.size());
-  }
-  ::munmap(map, bytes);
-  return frac;
-}
-
-// Drops the (clean, fsynced) file from the page cache; returns the fraction still resident,
-// or -1 when it could not be checked.
-double drop_from_cache(const std::string& path, uint64_t bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw_errno("open " + path);
-  ::fdatasync(fd);
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-  double frac = resident_fraction(fd, bytes);
-  if (frac > 0) {  // pages still under writeback: try once more
-    ::fdatasync(fd);
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-    frac = resident_fraction(fd, bytes);
-  }
-  ::close(fd);
-  return frac;
-}
-
-// open + read everything into `dst` + close.
-double read_file(const std::string& path, char* dst, uint64_t bytes) {
-  const double t0 = now_s();
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw_errno("open " + path);
-  uint64_t got = 0;
-  while (got < bytes) {
-    const ssize_t r = ::read(fd, dst + got, std::min<uint64_t>(bytes - got, 1ull << 30));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("read " + path);
-    }
-    if (r == 0) throw std::runtime_error("short read of " + path);
-    got += static_cast<uint64_t>(r);
-  }
-  ::close(fd);
-  detail::clobber_memory();
-  return now_s() - t0;
 }
 
 // ---- TCP -----------------------------------------------------------------------------------
@@ -240,9 +102,9 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
                   "in a fresh temporary directory";
   rd.name = "disk-read-cold";
   rd.description = "read the file back after fsync + posix_fadvise(DONTNEED): open, read, close";
-  TempDir tmp(dir);
+  detail::TempDir tmp(dir);
   bool is_tmpfs = false;
-  const std::string fs = filesystem_name(tmp.path(), is_tmpfs);
+  const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
   for (auto* b : {&w, &rd}) {
     b->extra["directory"] = tmp.path();
     b->extra["filesystem"] = fs;
@@ -266,14 +128,14 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
     const int warm = warmups_for_size(n, cfg.warmups), reps = reps_for_size(n, cfg.reps_max, cfg.reps_min);
     std::vector<double> tw, tr, resident;
     for (int k = 0; k < warm + reps; ++k) {
-      const double t_write = write_durable(tmp.path(), src.get(), n);
+      const double t_write = detail::write_durable(tmp.path(), "ckpt", src.get(), n);
       if (!want_read) {
         if (k >= warm) tw.push_back(t_write);
         continue;
       }
       const std::string path = tmp.path() + "/ckpt.bin";
-      const double frac = drop_from_cache(path, n);
-      const double t_read = read_file(path, dst.get(), n);
+      const double frac = detail::drop_from_cache(path, n);
+      const double t_read = detail::read_file(path, dst.get(), n);
       if (k < warm) continue;
       tw.push_back(t_write);
       tr.push_back(t_read);

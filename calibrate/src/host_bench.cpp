@@ -14,6 +14,7 @@
 
 #include "../../real/src/checksum.hpp"
 #include "buffer.hpp"
+#include "disk_io.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 #include "gemini/calibrate/sizes.hpp"
 #include "gemini/calibrate/timing.hpp"
@@ -22,10 +23,7 @@ namespace gemini::calibrate {
 namespace {
 
 using detail::make_prefaulted;
-
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), what);
-}
+using detail::throw_errno;
 
 // Writes a scratch area of 4x the last-level cache (64-512 MiB) so the next access is cold.
 struct CacheFlusher {

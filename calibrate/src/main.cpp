@@ -30,7 +30,10 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     if (i == "all" || i == "cpu") for (const auto& n : cpu_benchmark_names()) add(n);
     if (i == "all" || i == "gpu") for (const auto& n : gpu_benchmark_names()) add(n);
     if (i == "all" || i == "cpu" || i == "gpu") continue;
-    if (i == "disk") { add("disk-write"); add("disk-read-cold"); continue; }
+    if (i == "disk") {
+      for (const char* n : {"disk-write", "disk-read-cold", "disk-write-concurrent", "disk-read-cold-concurrent"}) add(n);
+      continue;
+    }
     if (i == "memcpy") { add("host-memcpy"); continue; }
     if (i == "tcp") { add("tcp-loopback"); continue; }
     if (i == "checksum") { add("checksum-xxh64"); continue; }
@@ -71,6 +74,7 @@ int main(int argc, char** argv) {
   std::string max_bytes_s = "1GiB", min_bytes_s = "1MiB", gpu_max_bytes_s = "4GiB";
   int reps = 10, reps_min = 3, warmups = 1;
   unsigned factor = 4;
+  int disk_writers = 4;
   double time_limit_s = 0;
   std::vector<std::string> benchmarks_arg = {"all"};
 
@@ -89,15 +93,23 @@ int main(int argc, char** argv) {
   app.add_option("--min-reps", reps_min, "Repetitions at the biggest sizes, at least (default 3)")
       ->check(CLI::Range(1, 100000));
   app.add_option("--warmups", warmups, "Untimed runs before each size (none from 1 GiB up)")->check(CLI::Range(0, 1000));
+  app.add_option("--disk-writers", disk_writers,
+                 "Writers (and readers) at once in the concurrent disk benchmarks, e.g. the ranks "
+                 "that share one disk (default 4)")
+      ->check(CLI::Range(2, 256));
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
                  "Comma-separated names or groups: all, cpu, gpu, disk, memcpy, tcp, nccl, checksum, shm, "
-                 "host-memcpy, disk-write, disk-read-cold, tcp-loopback, checksum-xxh64, shm-write-fresh, "
+                 "host-memcpy, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, checksum-xxh64, shm-write-fresh, "
                  "shm-read-fresh, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
   app.add_flag("--quiet", quiet, "No progress lines");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help is 0; every bad flag or value is 2, like the other tools
+  }
 
   SweepConfig cpu, gpu;
   std::vector<std::string> wanted;
@@ -129,15 +141,18 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"disk_writers", disk_writers}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;
   for (const auto& n : gpu_benchmark_names())
     if (has(wanted, n)) gpu_wanted.push_back(n);
   int cpu_steps = 0, gpu_steps = 0;
-  for (const auto& n : cpu_benchmark_names())
-    if (has(wanted, n)) cpu_steps += static_cast<int>(cpu.sizes.size());
+  for (const auto& n : cpu_benchmark_names()) {
+    if (!has(wanted, n)) continue;
+    const bool concurrent = n.find("-concurrent") != std::string::npos;
+    cpu_steps += static_cast<int>(concurrent ? concurrent_sizes(cpu, disk_writers).size() : cpu.sizes.size());
+  }
   for (const auto& n : gpu_wanted)
     gpu_steps += n == "nccl-allreduce" ? 0 : static_cast<int>(gpu.sizes.size());
   Progress progress(cpu_steps + gpu_steps, quiet);
@@ -192,6 +207,15 @@ int main(int argc, char** argv) {
       for (auto& r : bench_disk(cpu, dir, dw, dr, progress)) run.benchmarks.push_back(std::move(r));
     } catch (const std::exception& e) {
       record_error(dw ? "disk-write" : "disk-read-cold", e);
+    }
+    save();
+  }
+  const bool cw = has(wanted, "disk-write-concurrent"), cr = has(wanted, "disk-read-cold-concurrent");
+  if (cw || cr) {
+    try {
+      for (auto& r : bench_disk_concurrent(cpu, dir, disk_writers, cw, cr, progress)) run.benchmarks.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      record_error(cw ? "disk-write-concurrent" : "disk-read-cold-concurrent", e);
     }
   }
   save();

@@ -41,6 +41,8 @@ const std::pair<const char*, const char*> kHardwareFields[] = {
     {"gpu-d2d", "gpu_memory_copy"},
     {"disk-write", "local_disk_write"},
     {"disk-read-cold", "local_disk_read"},
+    {"disk-write-concurrent", "local_disk_write_concurrent"},
+    {"disk-read-cold-concurrent", "local_disk_read_concurrent"},
     {"host-memcpy", "host_memcpy"},
     {"tcp-loopback", "loopback_tcp"},
     {"checksum-xxh64", "checksum"},
@@ -139,7 +141,10 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
     const BenchmarkResult* b = run.find(bench);
     if (!b || !b->fit) continue;
     y << "  " << field << ": {alpha_s: " << num(b->fit->alpha_s)
-      << ", bandwidth_bytes_per_s: " << num(b->fit->beta_bytes_per_s) << "}  # " << bench;
+      << ", bandwidth_bytes_per_s: " << num(b->fit->beta_bytes_per_s);
+    // Concurrent benchmarks: per-writer cost while this many write at once.
+    if (b->extra.contains("writers")) y << ", writers: " << b->extra["writers"].get<int>();
+    y << "}  # " << bench;
     if (b->extra.contains("cold_read_assured") && !b->extra["cold_read_assured"].get<bool>())
       y << "; WARNING: cold read not assured, may include page-cache hits";
     y << "\n";

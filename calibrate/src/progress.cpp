@@ -66,6 +66,7 @@ bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, 
 
 const std::vector<std::string>& cpu_benchmark_names() {
   static const std::vector<std::string> names = {"host-memcpy", "disk-write", "disk-read-cold",
+                                                 "disk-write-concurrent", "disk-read-cold-concurrent",
                                                  "tcp-loopback", "checksum-xxh64",
                                                  "shm-write-fresh", "shm-read-fresh"};
   return names;

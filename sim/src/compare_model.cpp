@@ -31,6 +31,14 @@ double tcp_slowdown(double runnable, int cpus) {
   return std::max(1.0, runnable * std::min(2, c) / (2.0 * c));
 }
 
+// Seconds for each of `n` ranks moving `bytes` through the one disk at once: the concurrent
+// benchmark's per-writer cost when it ran with exactly n, else n images through the
+// single-writer bandwidth (which misses the cost of concurrent fsyncs: docs/VALIDATION.md).
+double disk_shared_s(const LinearCost& one, const ConcurrentCost& many, int n, double bytes) {
+  if (n >= 2 && n == many.writers) return many.per_writer.seconds(bytes);
+  return one.alpha_s + std::max(1, n) * bytes / one.bandwidth_bytes_per_s;
+}
+
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -109,7 +117,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     return on_gpu ? k.cpu_to_gpu.alpha_s + R * b / k.cpu_to_gpu.bandwidth_bytes_per_s : cpu_share * k.memcpy.seconds(b);
   };
   // A disk save: all R ranks write their image to the one disk at once.
-  const double disk_s = k.disk_write.alpha_s + R * b / k.disk_write.bandwidth_bytes_per_s;
+  const double disk_s = disk_shared_s(k.disk_write, k.disk_write_concurrent, R, b);
   // Replication (gemini): training (R threads), R senders and R receivers (checksumming on t
   // threads each) run at once.
   const double repl_runnable = 3.0 * R;
@@ -231,7 +239,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         } else if (t == "peer") {
           s += tcp_slowdown(runnable, C) * k.tcp.seconds(b) + c * std::max(0.0, k.shm_read_fresh.seconds(b) - k.memcpy.seconds(b));
         } else {
-          s += k.disk_read.alpha_s + n_disk * b / k.disk_read.bandwidth_bytes_per_s;
+          s += disk_shared_s(k.disk_read, k.disk_read_concurrent, n_disk, b);
         }
         p.retrieval_s = std::max(p.retrieval_s, s);
       }
@@ -258,7 +266,9 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   }
   if (!disk_saves.empty()) {
     out.rows.push_back(row("save_disk_s", "closed-form", run, disk_saves, threshold_s,
-                           "write + fsync + rename, " + std::to_string(R) + " ranks through one disk"));
+                           "write + fsync + rename, " + std::to_string(R) + " ranks through one disk" +
+                               (R == k.disk_write_concurrent.writers ? " (concurrent-writers benchmark)"
+                                                                     : " (single-writer bandwidth shared)")));
   }
   if (gemini) {
     const std::string n = "loopback TCP + receiver XXH64 (+ fresh slot), " + std::to_string(R) + " training + " +
@@ -291,7 +301,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     if (tier == "none") continue;
     std::string note = tier == "memory"   ? "fresh shm mapping + XXH64"
                        : tier == "peer"   ? "loopback TCP from the holder + XXH64"
-                       : tier == "disk"   ? "cold read, ranks through one disk + XXH64"
+                       : tier == "disk"   ? "cold read, ranks through one disk + XXH64" +
+                                                std::string(k.disk_read_concurrent.writers > 0 ? " (concurrent readers when as many read)" : "")
                                           : "slowest rank of its tiers";
     out.rows.push_back(row("recovery_retrieval_" + tier + "_s", "closed-form", run, v, threshold_s, note));
   }
@@ -417,8 +428,13 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       t += e.detection_s + predicted_failures[g].retrieval_s + e.warmup_s;
       from = predicted_failures[g].resumed;
     }
-    e.disk_read_alpha_s = k.disk_read.alpha_s;
-    e.disk_read_bytes_per_s = 1 / (1 / k.disk_read.bandwidth_bytes_per_s + checksum_s_per_byte / R);
+    // The engine shares the disk's bandwidth among the R readers: the concurrent benchmark's
+    // aggregate (R x per reader) when it ran with R.
+    const bool concurrent_read = R == k.disk_read_concurrent.writers;
+    const LinearCost& read = concurrent_read ? k.disk_read_concurrent.per_writer : k.disk_read;
+    const double disk_aggregate_bytes_per_s = read.bandwidth_bytes_per_s * (concurrent_read ? R : 1);
+    e.disk_read_alpha_s = read.alpha_s;
+    e.disk_read_bytes_per_s = 1 / (1 / disk_aggregate_bytes_per_s + checksum_s_per_byte / R);
   }
   return out;
 }

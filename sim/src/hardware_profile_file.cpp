@@ -24,12 +24,13 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
                                                "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
                                                "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
                                                "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
-                                               "shm_read_fresh"});
+                                               "shm_read_fresh", "local_disk_write_concurrent",
+                                               "local_disk_read_concurrent"});
   return {std::move(file), std::move(hardware)};
 }
 
-LinearCost read_profile_cost(const MapReader& hw, const std::string& key) {
-  const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s"});
+namespace {
+LinearCost read_cost_fields(const MapReader& r, const std::string& key) {
   r.require({"alpha_s", "bandwidth_bytes_per_s"});
   LinearCost c;
   r.read_number("alpha_s", &c.alpha_s);
@@ -37,6 +38,21 @@ LinearCost read_profile_cost(const MapReader& hw, const std::string& key) {
   if (!(c.bandwidth_bytes_per_s > 0) || !(c.alpha_s >= 0)) {
     r.fail("bandwidth_bytes_per_s", "'" + key + "' must have a positive bandwidth and alpha >= 0");
   }
+  return c;
+}
+}  // namespace
+
+LinearCost read_profile_cost(const MapReader& hw, const std::string& key) {
+  return read_cost_fields(hw.child(key, {"alpha_s", "bandwidth_bytes_per_s"}), key);
+}
+
+ConcurrentCost read_concurrent_profile_cost(const MapReader& hw, const std::string& key) {
+  const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s", "writers"});
+  r.require({"writers"});
+  ConcurrentCost c;
+  c.per_writer = read_cost_fields(r, key);
+  r.read_int("writers", &c.writers);
+  if (c.writers < 2) r.fail("writers", "'" + key + "' needs writers >= 2 (it was measured with several at once)");
   return c;
 }
 

@@ -20,6 +20,14 @@ CalibratedProfile open_calibrated_profile(const std::string& path);
 // bandwidth and alpha >= 0, else ConfigError at its line.
 LinearCost read_profile_cost(const MapReader& hardware, const std::string& key);
 
+// A cost measured with several writers (or readers) at once, e.g. local_disk_write_concurrent:
+// {alpha_s, bandwidth_bytes_per_s, writers}, the bandwidth each one got; writers >= 2.
+struct ConcurrentCost {
+  LinearCost per_writer;
+  int writers = 0;
+};
+ConcurrentCost read_concurrent_profile_cost(const MapReader& hardware, const std::string& key);
+
 // Replaces the figures the profile measured (GPU-to-CPU copies, local disk, GPU memory) in
 // `hardware` and appends to its `source`; the rest stays as it was (datasheet figures or
 // overrides). Returns what it replaced. Throws ConfigError (profile file:line) on a bad profile.

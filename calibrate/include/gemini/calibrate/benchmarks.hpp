@@ -58,6 +58,14 @@ BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress);
 std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::string& dir,
                                         bool want_write, bool want_read, Progress& progress);
 
+// The same pair with `writers` (>= 2) threads at once, each its own file in one directory
+// ("disk-write-concurrent", "disk-read-cold-concurrent"): bytes and seconds per writer, sizes
+// from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.
+std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const std::string& dir, int writers,
+                                                   bool want_write, bool want_read, Progress& progress);
+// The sizes of cfg.sizes whose `writers` copies fit in its largest size (at least the smallest).
+std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int writers);
+
 // XXH64 (real/'s checksum) over a pre-faulted buffer, caches flushed: "checksum-xxh64".
 BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress);
 

@@ -1,0 +1,141 @@
+// Several writers (readers) on one disk at once, each with its own file in one directory: what
+// real/'s ranks do when they all save (or all recover from disk) at the same iteration. The
+// single-writer benchmark cannot predict it by dividing bandwidth: concurrent fsyncs share the
+// file system's journal commits and each waits for the others' dirty pages.
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "buffer.hpp"
+#include "disk_io.hpp"
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/sizes.hpp"
+
+namespace gemini::calibrate {
+namespace {
+
+// Runs fn(i) for i < n on n threads released at the same moment; returns what each returned
+// (its own seconds). The first exception of any thread is rethrown after all have joined.
+std::vector<double> run_together(int n, const std::function<double(int)>& fn) {
+  std::vector<double> seconds(static_cast<size_t>(n), 0.0);
+  std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      ready.fetch_add(1);
+      while (!go.load()) std::this_thread::yield();
+      try {
+        seconds[static_cast<size_t>(i)] = fn(i);
+      } catch (...) {
+        errors[static_cast<size_t>(i)] = std::current_exception();
+      }
+    });
+  }
+  while (ready.load() < n) std::this_thread::yield();
+  go.store(true);
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return seconds;
+}
+
+std::string stem(int writer) { return "w" + std::to_string(writer); }
+
+}  // namespace
+
+std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int writers) {
+  std::vector<uint64_t> out;
+  for (uint64_t n : cfg.sizes)
+    if (n * static_cast<uint64_t>(writers) <= cfg.sizes.back()) out.push_back(n);
+  if (out.empty() && !cfg.sizes.empty()) out.push_back(cfg.sizes.front());
+  return out;
+}
+
+std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const std::string& dir, int writers,
+                                                   bool want_write, bool want_read, Progress& progress) {
+  if (writers < 2) throw std::invalid_argument("concurrent disk benchmarks need at least 2 writers");
+  const std::string n_text = std::to_string(writers);
+  BenchmarkResult w, rd;
+  w.name = "disk-write-concurrent";
+  w.description = n_text + " threads at once, each writing its own file to durability in one directory like "
+                  "real/'s DiskStore (write .tmp, fsync, close, rename the last file to .prev, rename, "
+                  "fsync(dir)); bytes and seconds are per writer";
+  rd.name = "disk-read-cold-concurrent";
+  rd.description = n_text + " threads at once, each reading its own file after fsync + "
+                   "posix_fadvise(DONTNEED); bytes and seconds are per reader";
+  detail::TempDir tmp(dir);
+  bool is_tmpfs = false;
+  const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
+  for (auto* b : {&w, &rd}) {
+    b->extra["writers"] = writers;
+    b->extra["directory"] = tmp.path();
+    b->extra["filesystem"] = fs;
+  }
+  SweepConfig sweep = cfg;
+  sweep.sizes = concurrent_sizes(cfg, writers);
+  const uint64_t max = sweep.sizes.back();
+  auto src = detail::make_prefaulted(max, 13);
+  std::vector<detail::HostBuffer> dst;
+  if (want_read)
+    for (int i = 0; i < writers; ++i) dst.push_back(detail::make_prefaulted(max, 20 + static_cast<uint64_t>(i)));
+  bool all_cold = !is_tmpfs;
+  const double t_start = now_s();
+  for (size_t i = 0; i < sweep.sizes.size(); ++i) {
+    const BenchmarkResult& lead = want_write ? w : rd;
+    const double last_round_s = lead.points.empty() ? 0 : lead.points.back().extra.value("round_median_s", 0.0);
+    const double last_bytes = lead.points.empty() ? 0 : lead.points.back().bytes;
+    if (sweep_over_time_limit(sweep, t_start, i, predict_next_s(sweep, i, last_bytes, last_round_s),
+                              want_write ? w : rd, progress)) {
+      if (want_write && want_read) rd.notes.push_back(w.notes.back());
+      break;
+    }
+    const uint64_t n = sweep.sizes[i];
+    const int warm = warmups_for_size(n * static_cast<uint64_t>(writers), sweep.warmups);
+    const int reps = reps_for_size(n * static_cast<uint64_t>(writers), sweep.reps_max, sweep.reps_min);
+    std::vector<double> tw, tr, rounds;
+    for (int k = 0; k < warm + reps; ++k) {
+      const double r0 = now_s();
+      const std::vector<double> wrote =
+          run_together(writers, [&](int j) { return detail::write_durable(tmp.path(), stem(j), src.get(), n, true); });
+      double round_s = now_s() - r0;
+      std::vector<double> read;
+      if (want_read) {
+        for (int j = 0; j < writers; ++j) {
+          const double frac = detail::drop_from_cache(tmp.path() + "/" + stem(j) + ".bin", n);
+          if (frac < 0 || frac > 0.01) all_cold = false;
+        }
+        const double q0 = now_s();
+        read = run_together(writers, [&](int j) {
+          return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", dst[static_cast<size_t>(j)].get(), n);
+        });
+        round_s += now_s() - q0;
+      }
+      if (k < warm) continue;
+      tw.insert(tw.end(), wrote.begin(), wrote.end());
+      tr.insert(tr.end(), read.begin(), read.end());
+      rounds.push_back(round_s);
+    }
+    const nlohmann::json extra = {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}};
+    if (want_write) add_point(w, n, summarize(tw), progress, extra);
+    if (want_read) add_point(rd, n, summarize(tr), progress, extra);
+  }
+  if (want_read) {
+    rd.extra["cold_read_assured"] = all_cold;
+    if (!all_cold) {
+      rd.notes.push_back(is_tmpfs ? "the directory is on tmpfs: the page cache is the storage, reads are warm"
+                                  : "some pages stayed in the page cache after POSIX_FADV_DONTNEED: reads were partly warm");
+      progress.note("  disk-read-cold-concurrent: WARNING: cold read NOT assured (" + rd.notes.back() + ")");
+    }
+  }
+  return fitted_pair(std::move(w), want_write, std::move(rd), want_read);
+}
+
+}  // namespace gemini::calibrate

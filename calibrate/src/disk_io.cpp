@@ -1,0 +1,151 @@
+// File-system operations the disk benchmarks time (see disk_io.hpp).
+#include "disk_io.hpp"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+#include "buffer.hpp"
+#include "gemini/calibrate/timing.hpp"
+
+namespace gemini::calibrate::detail {
+
+void throw_errno(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+
+TempDir::TempDir(const std::string& parent) {
+  std::string tmpl = parent + "/gemini-calib-XXXXXX";
+  if (!mkdtemp(tmpl.data())) throw_errno("mkdtemp in " + parent);
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string filesystem_name(const std::string& dir, bool& is_tmpfs) {
+  struct statfs sf;
+  is_tmpfs = false;
+  if (statfs(dir.c_str(), &sf) != 0) return "unknown";
+  switch (static_cast<unsigned long>(sf.f_type)) {
+    case TMPFS_MAGIC: is_tmpfs = true; return "tmpfs";
+    case EXT4_SUPER_MAGIC: return "ext2/3/4";
+    case XFS_SUPER_MAGIC: return "xfs";
+    case BTRFS_SUPER_MAGIC: return "btrfs";
+    case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
+    case NFS_SUPER_MAGIC: return "nfs";
+    case 0x65735546: return "fuse";
+    default: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(sf.f_type));
+      return buf;
+    }
+  }
+}
+
+namespace {
+
+void write_all(int fd, const char* p, uint64_t n, const std::string& what) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, std::min<uint64_t>(n, 1ull << 30));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("write " + what);
+    }
+    p += w;
+    n -= static_cast<uint64_t>(w);
+  }
+}
+
+void fsync_dir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) throw_errno("open " + dir);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw_errno("fsync " + dir);
+}
+
+// Fraction of the file's pages in the page cache (mincore over a mapping never touched).
+double resident_fraction(int fd, uint64_t bytes) {
+  if (bytes == 0) return 0;
+  void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+  if (map == MAP_FAILED) return -1;
+  const long page = sysconf(_SC_PAGESIZE);
+  std::vector<unsigned char> vec((bytes + static_cast<uint64_t>(page) - 1) / static_cast<uint64_t>(page));
+  double frac = -1;
+  if (::mincore(map, bytes, vec.data()) == 0) {
+    size_t resident = 0;
+    for (unsigned char v : vec) resident += v & 1;
+    frac = static_cast<double>(resident) / static_cast<double>(vec.size());
+  }
+  ::munmap(map, bytes);
+  return frac;
+}
+
+}  // namespace
+
+double write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
+                     bool keep_previous) {
+  const std::string base = dir + "/" + stem;
+  const std::string tmp = base + ".tmp", final_path = base + ".bin", prev_path = base + ".prev";
+  if (!keep_previous) ::unlink(final_path.c_str());
+  const double t0 = now_s();
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw_errno("open " + tmp);
+  write_all(fd, src, bytes, tmp);
+  if (::fsync(fd) != 0) throw_errno("fsync " + tmp);
+  if (::close(fd) != 0) throw_errno("close " + tmp);
+  if (keep_previous && ::rename(final_path.c_str(), prev_path.c_str()) != 0 && errno != ENOENT) {
+    throw_errno("rename " + final_path);
+  }
+  if (::rename(tmp.c_str(), final_path.c_str()) != 0) throw_errno("rename " + tmp);
+  fsync_dir(dir);
+  return now_s() - t0;
+}
+
+double drop_from_cache(const std::string& path, uint64_t bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw_errno("open " + path);
+  ::fdatasync(fd);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  double frac = resident_fraction(fd, bytes);
+  if (frac > 0) {  // pages still under writeback: try once more
+    ::fdatasync(fd);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    frac = resident_fraction(fd, bytes);
+  }
+  ::close(fd);
+  return frac;
+}
+
+double read_file(const std::string& path, char* dst, uint64_t bytes) {
+  const double t0 = now_s();
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw_errno("open " + path);
+  uint64_t got = 0;
+  while (got < bytes) {
+    const ssize_t r = ::read(fd, dst + got, std::min<uint64_t>(bytes - got, 1ull << 30));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("read " + path);
+    }
+    if (r == 0) throw std::runtime_error("short read of " + path);
+    got += static_cast<uint64_t>(r);
+  }
+  ::close(fd);
+  clobber_memory();
+  return now_s() - t0;
+}
+
+}  // namespace gemini::calibrate::detail
