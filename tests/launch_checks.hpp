@@ -37,6 +37,11 @@ inline void expect_identical_ranks(const json& j, uint64_t checksum) {
     EXPECT_EQ(f["iteration"], 30);
     EXPECT_EQ(f["checksum"].get<uint64_t>(), checksum) << "rank " << f["rank"];
   }
+  // The run's time splits into training and the processes' exit after it.
+  const auto& o = j["outcome"];
+  EXPECT_GT(o["training_end_s"].get<double>(), 0.0);
+  EXPECT_GE(o["shutdown_s"].get<double>(), 0.0);
+  EXPECT_NEAR(o["training_end_s"].get<double>() + o["shutdown_s"].get<double>(), o["wall_s"].get<double>(), 1e-9);
 }
 
 // Every rank restored exactly the checkpointed bytes (every tensor checksum equal).

@@ -167,8 +167,8 @@ void add_engine_rows(const MeasuredRun& run, const EngineOutcome& e, double thre
     recovery += f.recovery_s;
     lost += static_cast<double>(f.lost_iterations) * run.step_mean_s;
   }
-  add("engine_whole_run_s", run.wall_s, e.train_start_s + e.time_to_end_s,
-      "SimGrid job actor, the failures at their measured iterations; + start-up (input)");
+  add("engine_whole_run_s", run.wall_s, e.train_start_s + e.time_to_end_s + run.shutdown_s,
+      "SimGrid job actor, the failures at their measured iterations; + start-up and process exit (inputs)");
   add("engine_recovery_total_s", recovery, e.recovery_total_s,
       "sum over failures: detection + restart inputs, simulated retrieval flows, predicted restore");
   add("engine_lost_progress_total_s", lost, e.lost_progress_s,

@@ -323,6 +323,13 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   out.rows.push_back(row("recovery_teardown_s", "input", run, teardown, threshold_s, "measured: killing the rest"));
   out.rows.push_back(row("recovery_restart_s", "input", run, restart, threshold_s, "measured: spawn to Gloo group ready"));
   out.rows.push_back(row("recovery_agree_s", "input", run, agree, threshold_s, "measured: choosing the iteration"));
+  if (run.shutdown_s > 0) {
+    PhaseRow r = row("shutdown_s", "input", run, {run.shutdown_s}, threshold_s,
+                     "measured: last rank done to the launcher's report (process exit)");
+    r.has_measured = true;
+    r.measured = {run.shutdown_s, run.shutdown_s, run.shutdown_s, 1};
+    out.rows.push_back(r);
+  }
   out.rows.push_back(row("recovery_recovery_s", "closed-form", run, recoveries, threshold_s,
                          "inputs (detection, teardown, restart, agree) + predicted retrieval and load"));
   {
@@ -358,7 +365,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   double recovery_sum = 0;
   for (double x : recoveries) recovery_sum += x;
   {
-    const double whole = train_start_s + static_cast<double>(trained_iterations) * T + total_stall_s + recovery_sum;
+    const double whole =
+        train_start_s + static_cast<double>(trained_iterations) * T + total_stall_s + recovery_sum + run.shutdown_s;
     PhaseRow r;
     r.phase = "whole_run_s";
     r.method = "closed-form";
@@ -368,8 +376,9 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     r.rel_error = (whole - run.wall_s) / run.wall_s;
     r.checked = run.wall_s > threshold_s;
     r.note = "start-up (input " + std::to_string(train_start_s).substr(0, 5) + " s) + " +
-             std::to_string(trained_iterations) + " steps x measured step + predicted stalls + recoveries; "
-             "process exit at the end not modelled";
+             std::to_string(trained_iterations) + " steps x measured step + predicted stalls + recoveries + " +
+             (run.shutdown_s > 0 ? "process exit (input " + std::to_string(run.shutdown_s).substr(0, 5) + " s)"
+                                 : std::string("process exit not in this run JSON, not counted"));
     out.rows.push_back(r);
   }
 

@@ -142,6 +142,7 @@ MeasuredRun load_measured_run(const std::string& path) {
   const json& outcome = r.at(root, "outcome", "the file");
   m.completed = outcome.value("completed", false);
   m.wall_s = r.number(outcome, "wall_s", "outcome");
+  if (outcome.contains("shutdown_s")) m.shutdown_s = r.number(outcome, "shutdown_s", "outcome");
   return m;
 }
 

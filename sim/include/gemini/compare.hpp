@@ -83,6 +83,7 @@ struct MeasuredRun {
   std::vector<MeasuredFailure> failures;
   bool completed = false;
   double wall_s = 0;
+  double shutdown_s = 0;  // last rank done -> launcher's report (input); 0 in runs that predate it
 };
 
 // Throws RunFileError on unreadable JSON, a wrong schema or missing fields.
