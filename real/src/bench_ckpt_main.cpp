@@ -5,12 +5,10 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <unistd.h>
 
+#include "bench_output.hpp"
 #include "checksum.hpp"
 #include "cli_common.hpp"
 #include "disk_store.hpp"
@@ -25,28 +23,13 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-struct Options {
-  std::string preset = "tiny";
-  std::string device = "cpu";
+struct Options : gr::TrainerOptions {
   int reps = 10;
   int warmup = 3;
-  int threads = 0;
-  std::string dir = "/tmp/gemini-ckpt";
-  std::string shm_dir;
   std::string job;
   std::string out = "-";
-  uint64_t seed = 1234;
   bool keep = false;
 };
-
-json phase_json(const std::vector<double>& seconds) {
-  const gr::PhaseStats s = gr::summarize(seconds);
-  return json{{"median_s", s.median_s}, {"p10_s", s.p10_s}, {"p90_s", s.p90_s}, {"count", s.count}};
-}
 
 double median(const std::vector<double>& v) { return gr::percentile(v, 50); }
 
@@ -90,7 +73,7 @@ int run(const Options& o) {
     auto t0 = Clock::now();
     losses.push_back(trainer.train_step());
     trainer.synchronize();
-    t["iteration_s"].push_back(since(t0));
+    t["iteration_s"].push_back(gr::seconds_since(t0));
   }
   std::fprintf(stderr, "[bench] iteration: median %.4f s\n", median(t["iteration_s"]));
 
@@ -111,7 +94,7 @@ int run(const Options& o) {
       auto t0 = Clock::now();
       const gr::CaptureResult cap = trainer.capture(buffer);
       const gr::SaveResult saved = stores[kind]->save(buffer.data(), cap.bytes);
-      t["save_" + kind + "_s"].push_back(since(t0));
+      t["save_" + kind + "_s"].push_back(gr::seconds_since(t0));
       t["save_" + kind + "_store_s"].push_back(saved.write_s + saved.commit_s);
       t["snapshot_s"].push_back(cap.copy_s + cap.checksum_s);
       t["snapshot_copy_s"].push_back(cap.copy_s);
@@ -126,7 +109,7 @@ int run(const Options& o) {
       if (loaded->iteration != expect) throw std::runtime_error(kind + " store returned a stale checkpoint");
       auto t0 = Clock::now();
       trainer.restore(buffer.data(), loaded->bytes);
-      const double restore_s = since(t0);
+      const double restore_s = gr::seconds_since(t0);
       t["load_" + kind + "_s"].push_back(loaded->fetch_s + loaded->verify_s + restore_s);
       t["load_" + kind + "_fetch_s"].push_back(loaded->fetch_s);
       t["load_verify_s"].push_back(loaded->verify_s);
@@ -156,19 +139,17 @@ int run(const Options& o) {
                    {"device", trainer.device()}, {"threads", threads}, {"reps", o.reps},
                    {"warmup_iterations", o.warmup}, {"seed", o.seed}, {"dir", o.dir},
                    {"shm", memory.name()}};
-  out["environment"] = {{"host", gr::host_name()}, {"kernel", gr::kernel_release()},
-                        {"cpu_model", gr::cpu_model()}, {"cpu_count", gr::cpu_count()},
-                        {"gpu_name", trainer.gpu_name()}, {"libtorch_version", gr::Trainer::torch_version()},
-                        {"cuda_available", gr::Trainer::cuda_available()}, {"device", trainer.device()},
-                        {"dir_filesystem", gr::filesystem_type(o.dir)},
-                        {"shm_filesystem", gr::filesystem_type(o.shm_dir.empty() ? "/dev/shm" : o.shm_dir)},
-                        {"pinned_host_buffer", buffer.pinned()}};
+  json env = gr::environment_json(trainer);
+  env["dir_filesystem"] = gr::filesystem_type(o.dir);
+  env["shm_filesystem"] = gr::filesystem_type(o.shm_dir.empty() ? "/dev/shm" : o.shm_dir);
+  env["pinned_host_buffer"] = buffer.pinned();
+  out["environment"] = env;
   out["model"] = {{"parameters", trainer.parameter_count()},
                   {"parameters_expected", m.expected_parameters()},
                   {"checkpoint_bytes", b.total_bytes}, {"weights_bytes", b.weights_bytes},
                   {"optimizer_bytes", b.optimizer_bytes}, {"other_bytes", b.other_bytes}};
   json phases = json::object();
-  for (const auto& [name, v] : t) phases[name] = phase_json(v);
+  for (const auto& [name, v] : t) phases[name] = gr::phase_json(v);
   out["phases"] = phases;
   json saves = json::object();
   for (const auto& [name, v] : bytes) saves[name] = v;
@@ -185,17 +166,7 @@ int run(const Options& o) {
   out["loss"] = {{"first", losses.front()}, {"last", losses.back()},
                  {"data_entropy_nats", trainer.data_entropy_nats()}};
 
-  const std::string text = out.dump(2) + "\n";
-  if (o.out == "-") {
-    std::cout << text;
-  } else {
-    const auto parent = std::filesystem::path(o.out).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    std::ofstream f(o.out);
-    f << text;
-    if (!f) throw std::runtime_error("cannot write " + o.out);
-    std::fprintf(stderr, "[bench] wrote %s\n", o.out.c_str());
-  }
+  gr::write_report(out, o.out, "[bench]");
   return 0;
 }
 

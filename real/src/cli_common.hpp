@@ -3,6 +3,7 @@
 // parse-and-run with the exit-code convention (0 ok, 1 failure, 2 bad input).
 #pragma once
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <regex>
 #include <stdexcept>
@@ -19,6 +20,16 @@ inline CLI::Validator device_validator() {
       },
       "DEVICE");
 }
+
+// The fields add_trainer_options binds, with the defaults the commands share.
+struct TrainerOptions {
+  std::string preset = "tiny";
+  std::string device = "cpu";
+  int threads = 0;
+  std::string dir = "/tmp/gemini-ckpt";
+  std::string shm_dir;
+  uint64_t seed = 1234;
+};
 
 // --preset, --device, --threads, --dir, --shm-dir, --seed: the same meaning in every command.
 template <typename Options>

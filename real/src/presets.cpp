@@ -1,6 +1,8 @@
 // Named GPT presets.
 #include "presets.hpp"
 
+#include <algorithm>
+#include <regex>
 #include <stdexcept>
 
 namespace gemini::real {
@@ -36,5 +38,31 @@ GptConfig preset(const std::string& name) {
 }
 
 std::vector<std::string> preset_names() { return {"tiny", "small", "seed"}; }
+
+GptConfig model_size(const std::string& spec, const GptConfig& base) {
+  const auto names = preset_names();
+  if (std::find(names.begin(), names.end(), spec) != names.end()) return preset(spec);
+  std::smatch m;
+  const std::regex shape("([0-9]{1,4})x([0-9]{1,5})");  // digit limits keep stoll in range
+  if (!std::regex_match(spec, m, shape)) {
+    throw std::invalid_argument("bad model size '" + spec +
+                                "': expected a preset (tiny, small, seed) or LAYERSxHIDDEN such as 4x256");
+  }
+  GptConfig c = base;
+  c.name = spec;
+  c.layers = std::stoll(m[1]);
+  c.hidden = std::stoll(m[2]);
+  c.heads = std::max<int64_t>(1, c.hidden / 64);
+  c.ffn_hidden = 0;
+  if (c.layers < 1 || c.hidden < 1) {
+    throw std::invalid_argument("bad model size '" + spec + "': layers and hidden must be >= 1");
+  }
+  if (c.hidden % c.heads != 0) {
+    throw std::invalid_argument("bad model size '" + spec + "': hidden " + std::to_string(c.hidden) +
+                                " is not divisible by its " + std::to_string(c.heads) +
+                                " heads (hidden / 64); use a multiple of 64");
+  }
+  return c;
+}
 
 }  // namespace gemini::real

@@ -30,4 +30,9 @@ struct GptConfig {
 GptConfig preset(const std::string& name);  // throws std::invalid_argument for unknown names
 std::vector<std::string> preset_names();
 
+// A model size as given on a command line: a preset name, or LAYERSxHIDDEN (e.g. 4x256) with
+// heads = max(1, hidden / 64), FFN 4 * hidden and everything else (vocab, seq_len, micro_batch,
+// learning rate) from `base`. Throws std::invalid_argument with the reason.
+GptConfig model_size(const std::string& spec, const GptConfig& base);
+
 }  // namespace gemini::real
