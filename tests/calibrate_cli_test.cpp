@@ -101,6 +101,47 @@ TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
   EXPECT_EQ(run("--benchmarks disk-write-concurrent --disk-writers 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
+// The model benchmarks: gemini-bench-model as a child, its points fitted (capture and restore
+// against image bytes, the step against FLOPs), serialize / deserialize / model_flop_rate in the
+// profile. Without the program they are skipped with the reason, not failed.
+TEST(calibrate_cli_test, model_benchmarks_fit_the_trainer_measurements) {
+  TmpDir d;
+  const std::string json = d.path + "/m.json", yaml = d.path + "/m.yaml";
+#ifdef GEMINI_BENCH_MODEL_EXE
+  ASSERT_EQ(run(std::string("--benchmarks model --quick --model-threads 1 --model-bench ") + GEMINI_BENCH_MODEL_EXE +
+                " --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
+            0);
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  ASSERT_EQ(j["benchmarks"].size(), 3u);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& b : j["benchmarks"]) by_name[b["name"]] = b;
+  for (const char* name : {"model-capture", "model-restore", "model-iteration"}) {
+    SCOPED_TRACE(name);
+    const auto& b = by_name.at(name);
+    EXPECT_EQ(b["status"], "ok");
+    ASSERT_EQ(b["points"].size(), 2u);  // --quick: tiny and 2x128
+    EXPECT_LT(b["points"][0]["bytes"].get<double>(), b["points"][1]["bytes"].get<double>());
+    EXPECT_GT(b["points"][1]["median_s"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(by_name["model-iteration"]["extra"]["x_unit"], "flop");
+  EXPECT_EQ(by_name["model-capture"]["points"][0]["extra"]["size"], "tiny");
+  std::ifstream y(yaml);
+  const std::string text((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
+  if (!by_name["model-iteration"]["fit"].is_null()) EXPECT_NE(text.find("model_flop_rate: {alpha_s: "), std::string::npos);
+  if (!by_name["model-capture"]["fit"].is_null()) EXPECT_NE(text.find("  serialize: {alpha_s: "), std::string::npos);
+  // A program that is not there is an error of that benchmark: exit 1, the others still written.
+  EXPECT_EQ(run("--benchmarks model --model-bench " + d.path + "/nope --dir " + d.path + " --out-json " + json +
+                " --out-profile '' --quiet 2>/dev/null"),
+            1);
+#else
+  ASSERT_EQ(run("--benchmarks model --model-bench '' --dir " + d.path + " --out-json " + json + " --out-profile '' --quiet"), 0);
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  for (const auto& b : j["benchmarks"]) EXPECT_EQ(b["status"], "skipped") << b["name"];
+#endif
+}
+
 TEST(calibrate_cli_test, subset_and_bad_arguments) {
   TmpDir d;
   const std::string json = d.path + "/m.json";

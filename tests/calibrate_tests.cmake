@@ -14,6 +14,11 @@ if(TARGET gemini-calibrate)
   target_compile_definitions(calibrate_cli_test PRIVATE
     GEMINI_CALIBRATE_EXE="$<TARGET_FILE:gemini-calibrate>")
   add_dependencies(calibrate_cli_test gemini-calibrate)
+  if(TARGET gemini-bench-model)  # the model benchmarks run real/'s LibTorch program
+    target_compile_definitions(calibrate_cli_test PRIVATE
+      GEMINI_BENCH_MODEL_EXE="$<TARGET_FILE:gemini-bench-model>")
+    add_dependencies(calibrate_cli_test gemini-bench-model)
+  endif()
   if(TARGET yaml-cpp)
     target_link_libraries(calibrate_cli_test PRIVATE yaml-cpp)
     target_compile_definitions(calibrate_cli_test PRIVATE GEMINI_HAVE_YAML_CPP=1)

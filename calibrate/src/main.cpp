@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <unistd.h>
 
 #include "gemini/calibrate/benchmarks.hpp"
 #include "gemini/calibrate/profile.hpp"
@@ -29,7 +30,8 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     const std::string& i = raw;
     if (i == "all" || i == "cpu") for (const auto& n : cpu_benchmark_names()) add(n);
     if (i == "all" || i == "gpu") for (const auto& n : gpu_benchmark_names()) add(n);
-    if (i == "all" || i == "cpu" || i == "gpu") continue;
+    if (i == "all" || i == "model") for (const auto& n : model_benchmark_names()) add(n);
+    if (i == "all" || i == "cpu" || i == "gpu" || i == "model") continue;
     if (i == "disk") {
       for (const char* n : {"disk-write", "disk-read-cold", "disk-write-concurrent", "disk-read-cold-concurrent"}) add(n);
       continue;
@@ -39,10 +41,10 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     if (i == "checksum") { add("checksum-xxh64"); continue; }
     if (i == "shm") { add("shm-write-fresh"); add("shm-read-fresh"); continue; }
     if (i == "nccl") { add("nccl-allreduce"); continue; }
-    const auto& c = cpu_benchmark_names();
-    const auto& g = gpu_benchmark_names();
-    if (std::find(c.begin(), c.end(), i) == c.end() && std::find(g.begin(), g.end(), i) == g.end())
-      throw std::invalid_argument("unknown benchmark '" + i + "'");
+    bool known = false;
+    for (const auto* names : {&cpu_benchmark_names(), &gpu_benchmark_names(), &model_benchmark_names()})
+      known = known || std::find(names->begin(), names->end(), i) != names->end();
+    if (!known) throw std::invalid_argument("unknown benchmark '" + i + "'");
     add(i);
   }
   return out;
@@ -50,6 +52,12 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string own_executable(const char* argv0) {
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string(argv0);
 }
 
 bool write_file(const std::string& path, const std::string& text) {
@@ -75,6 +83,7 @@ int main(int argc, char** argv) {
   int reps = 10, reps_min = 3, warmups = 1;
   unsigned factor = 4;
   int disk_writers = 4;
+  ModelBenchConfig model;
   double time_limit_s = 0;
   std::vector<std::string> benchmarks_arg = {"all"};
 
@@ -97,11 +106,15 @@ int main(int argc, char** argv) {
                  "Writers (and readers) at once in the concurrent disk benchmarks, e.g. the ranks "
                  "that share one disk (default 4)")
       ->check(CLI::Range(2, 256));
+  app.add_option("--model-bench", model.exe,
+                 "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
+  app.add_option("--model-threads", model.threads, "Its --threads (default 0: all CPUs)")->check(CLI::Range(0, 4096));
+  app.add_option("--model-sizes", model.sizes, "Its --sizes, e.g. tiny,2x128,small (default: its own; --quick: tiny,2x128)");
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
-                 "Comma-separated names or groups: all, cpu, gpu, disk, memcpy, tcp, nccl, checksum, shm, "
+                 "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
                  "host-memcpy, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, checksum-xxh64, shm-write-fresh, "
-                 "shm-read-fresh, gpu-h2d-pinned, gpu-d2h-pinned, "
+                 "shm-read-fresh, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
   app.add_flag("--quiet", quiet, "No progress lines");
@@ -111,6 +124,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;  // --help is 0; every bad flag or value is 2, like the other tools
   }
 
+  model.quick = quick;
+  if (model.exe.empty()) model.exe = find_model_bench(own_executable(argv[0]));
   SweepConfig cpu, gpu;
   std::vector<std::string> wanted;
   try {
@@ -141,7 +156,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"disk_writers", disk_writers}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"disk_writers", disk_writers}, {"model_bench", model.exe}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;
@@ -210,6 +225,15 @@ int main(int argc, char** argv) {
     }
     save();
   }
+  if (has(wanted, "model-capture") || has(wanted, "model-restore") || has(wanted, "model-iteration")) {
+    try {
+      for (auto& r : bench_model(model, dir, progress))
+        if (has(wanted, r.name)) run.benchmarks.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      record_error("model-iteration", e);
+    }
+    save();
+  }
   const bool cw = has(wanted, "disk-write-concurrent"), cr = has(wanted, "disk-read-cold-concurrent");
   if (cw || cr) {
     try {
@@ -225,8 +249,9 @@ int main(int argc, char** argv) {
     if (b.status == "error") ++errors;
     if (quiet) continue;
     if (b.fit)
-      std::fprintf(stderr, "  %-18s alpha %.3g s, beta %.4g GB/s, R^2 %.5f%s\n", b.name.c_str(), b.fit->alpha_s,
-                   b.fit->beta_bytes_per_s / 1e9, b.fit->r_squared, b.fit->alpha_clamped ? " (alpha clamped to 0)" : "");
+      std::fprintf(stderr, "  %-18s alpha %.3g s, beta %.4g %s, R^2 %.5f%s\n", b.name.c_str(), b.fit->alpha_s,
+                   b.fit->beta_bytes_per_s / 1e9, b.extra.value("x_unit", "") == "flop" ? "GFLOP/s" : "GB/s",
+                   b.fit->r_squared, b.fit->alpha_clamped ? " (alpha clamped to 0)" : "");
     else
       std::fprintf(stderr, "  %-18s %s\n", b.name.c_str(),
                    !b.message.empty() ? b.message.c_str() : (b.status + ": " + b.fit_error).c_str());

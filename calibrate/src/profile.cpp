@@ -32,8 +32,14 @@ std::string stats_flow(double bytes, const Stats& s) {
          ", p90_s: " + num(s.p90_s) + ", count: " + std::to_string(s.count) + "}";
 }
 
-// Benchmarks whose fit sets a field of the simulator's HardwareProfile (or a calibrated extra).
-const std::pair<const char*, const char*> kHardwareFields[] = {
+// Benchmarks whose fit sets a field of the simulator's HardwareProfile (or a calibrated extra),
+// with the name of the fitted rate (bytes per second unless the size axis is something else).
+struct HardwareField {
+  const char* benchmark;
+  const char* field;
+  const char* rate_key = "bandwidth_bytes_per_s";
+};
+const HardwareField kHardwareFields[] = {
     {"gpu-d2h-pinned", "gpu_to_cpu"},
     {"gpu-h2d-pinned", "cpu_to_gpu"},
     {"gpu-d2h-pageable", "gpu_to_cpu_pageable"},
@@ -48,6 +54,9 @@ const std::pair<const char*, const char*> kHardwareFields[] = {
     {"checksum-xxh64", "checksum"},
     {"shm-write-fresh", "shm_write_fresh"},
     {"shm-read-fresh", "shm_read_fresh"},
+    {"model-capture", "serialize"},
+    {"model-restore", "deserialize"},
+    {"model-iteration", "model_flop_rate", "flop_per_s"},
 };
 }  // namespace
 
@@ -137,11 +146,11 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
       << "  gpus_per_machine: " << m.gpus.size() << "\n"
       << "  gpu_memory_bytes: " << num(m.gpus.front().memory_bytes) << "\n";
   }
-  for (const auto& [bench, field] : kHardwareFields) {
+  for (const auto& [bench, field, rate_key] : kHardwareFields) {
     const BenchmarkResult* b = run.find(bench);
     if (!b || !b->fit) continue;
-    y << "  " << field << ": {alpha_s: " << num(b->fit->alpha_s)
-      << ", bandwidth_bytes_per_s: " << num(b->fit->beta_bytes_per_s);
+    y << "  " << field << ": {alpha_s: " << num(b->fit->alpha_s) << ", " << rate_key << ": "
+      << num(b->fit->beta_bytes_per_s);
     // Concurrent benchmarks: per-writer cost while this many write at once.
     if (b->extra.contains("writers")) y << ", writers: " << b->extra["writers"].get<int>();
     y << "}  # " << bench;

@@ -72,6 +72,11 @@ const std::vector<std::string>& cpu_benchmark_names() {
   return names;
 }
 
+const std::vector<std::string>& model_benchmark_names() {
+  static const std::vector<std::string> names = {"model-capture", "model-restore", "model-iteration"};
+  return names;
+}
+
 const std::vector<std::string>& gpu_benchmark_names() {
   static const std::vector<std::string> names = {"gpu-h2d-pinned",   "gpu-d2h-pinned",
                                                  "gpu-h2d-pageable", "gpu-d2h-pageable",

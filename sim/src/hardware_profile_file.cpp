@@ -25,7 +25,7 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
                                                "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
                                                "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
                                                "shm_read_fresh", "local_disk_write_concurrent",
-                                               "local_disk_read_concurrent"});
+                                               "local_disk_read_concurrent", "deserialize", "model_flop_rate"});
   return {std::move(file), std::move(hardware)};
 }
 

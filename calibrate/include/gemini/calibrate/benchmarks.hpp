@@ -74,6 +74,20 @@ BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress);
 std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_write, bool want_read,
                                              Progress& progress);
 
+// The model's own costs from real/'s gemini-bench-model, run as a child process (calibrate does
+// not link LibTorch): "model-capture", "model-restore" (seconds vs image bytes) and
+// "model-iteration" (seconds vs FLOPs per step: beta is the effective FLOP/s). Skipped, with
+// the reason, when `exe` is empty. The child prints its own progress lines.
+struct ModelBenchConfig {
+  std::string exe;    // path to gemini-bench-model ("" = not available)
+  int threads = 0;    // its --threads (0: all CPUs)
+  std::string sizes;  // its --sizes ("" = its default)
+  bool quick = false;
+};
+std::vector<BenchmarkResult> bench_model(const ModelBenchConfig& cfg, const std::string& scratch_dir, Progress& progress);
+// gemini-bench-model beside this build's calibrate (../real/ or the same directory), or "".
+std::string find_model_bench(const std::string& calibrate_exe);
+
 // One-way TCP throughput over 127.0.0.1 between two threads (send `bytes`, wait for a 1-byte ack).
 BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress);
 
@@ -87,5 +101,6 @@ std::vector<BenchmarkResult> bench_gpu(const SweepConfig& cfg, const std::vector
                                        MachineInfo& machine, Progress& progress);
 const std::vector<std::string>& gpu_benchmark_names();
 const std::vector<std::string>& cpu_benchmark_names();
+const std::vector<std::string>& model_benchmark_names();
 
 }  // namespace gemini::calibrate
