@@ -65,4 +65,11 @@ done
   "$SRC"/results/device/h100-crash-2026-11-27/random-12.json "$T/bad.json"
 if "$PY" crash_summary.py "$T/bad.json" > "$T/crash_bad.txt"; then echo "crash_summary.py missed a bad restore"; exit 1; fi
 grep -q "1 restores not bit-exact" "$T/crash_bad.txt" || { cat "$T/crash_bad.txt"; exit 1; }
+# Model benchmarks table from the committed CPU calibration; a calibration without them says so.
+"$PY" model_table.py "$SRC/calibrate/profiles/cpu-amd-epyc.json" > "$T/model.md"
+grep -q "^| small | 4,240,896 | " "$T/model.md" && grep -q "^Fits: step = " "$T/model.md" ||
+  { echo "model_table.py:"; cat "$T/model.md"; exit 1; }
+if "$PY" model_table.py "$SRC"/results/device/h100-compare-2026-11-27/gpu-calibration.json > /dev/null 2>&1; then
+  echo "model_table.py accepted a calibration without model benchmarks"; exit 1
+fi
 echo "analysis scripts OK"
