@@ -74,36 +74,55 @@ TEST(calibrate_cli_test, quick_run_writes_every_benchmark) {
 #endif
 }
 
-// N writers at once: sizes are per writer and N copies fit in --max-bytes; every writer's
-// time is a sample; the profile gives the per-writer cost with the writer count.
-TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
-  TmpDir d;
-  const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
-  ASSERT_EQ(run("--benchmarks disk-write-concurrent,disk-read-cold-concurrent --disk-writers 3 --max-bytes 12MiB "
-                "--reps 2 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
-            0);
-  std::ifstream f(json);
+// Two *-concurrent results run with `concurrency` threads and --max-bytes 3 x 4 MiB or less,
+// --reps 2: sizes 1 and 4 MiB (per thread), every thread's time a sample.
+static void expect_two_concurrent_results(const std::string& json_path, int concurrency) {
+  std::ifstream f(json_path);
   const auto j = nlohmann::json::parse(f);
   ASSERT_EQ(j["benchmarks"].size(), 2u);
   for (const auto& b : j["benchmarks"]) {
     SCOPED_TRACE(b["name"].get<std::string>());
     EXPECT_EQ(b["status"], "ok");
-    EXPECT_EQ(b["extra"]["writers"], 3);
-    ASSERT_EQ(b["points"].size(), 2u);  // 1 MiB and 4 MiB: 3 x 16 MiB would not fit in 12 MiB
+    EXPECT_EQ(b["extra"]["concurrency"], concurrency);
+    ASSERT_EQ(b["points"].size(), 2u);  // 1 and 4 MiB: concurrency x 16 MiB does not fit
     EXPECT_EQ(b["points"][1]["bytes"], 4194304.0);
-    EXPECT_EQ(b["points"][1]["count"], 6);  // 2 rounds x 3 writers
+    EXPECT_EQ(b["points"][1]["count"], 2 * concurrency);  // 2 rounds x every thread
     EXPECT_GT(b["points"][1]["median_s"].get<double>(), 0.0);
   }
+}
+
+// N writers at once: sizes are per writer and N copies fit in --max-bytes; every writer's
+// time is a sample; the profile gives the per-writer cost with the writer count.
+TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
+  TmpDir d;
+  const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
+  ASSERT_EQ(run("--benchmarks disk-write-concurrent,disk-read-cold-concurrent --concurrency 3 --max-bytes 12MiB "
+                "--reps 2 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
+            0);
+  expect_two_concurrent_results(json, 3);
 #ifdef GEMINI_HAVE_YAML_CPP
   const YAML::Node y = YAML::LoadFile(yaml);
-  if (y["hardware"]["local_disk_write_concurrent"]) EXPECT_EQ(y["hardware"]["local_disk_write_concurrent"]["writers"].as<int>(), 3);
+  if (y["hardware"]["local_disk_write_concurrent"])
+    EXPECT_EQ(y["hardware"]["local_disk_write_concurrent"]["concurrency"].as<int>(), 3);
 #endif
-  EXPECT_EQ(run("--benchmarks disk-write-concurrent --disk-writers 1 --quiet --out-json '' --out-profile ''"), 2);
+  EXPECT_EQ(run("--benchmarks disk-write-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
+}
+
+// Copies and checksums on N threads at once: per-thread samples, N copies fit in --max-bytes.
+TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
+  TmpDir d;
+  const std::string json = d.path + "/h.json", yaml = d.path + "/h.yaml";
+  ASSERT_EQ(run("--benchmarks host-memcpy-concurrent,checksum-xxh64-concurrent --concurrency 2 --max-bytes 8MiB "
+                "--reps 2 --warmups 0 --out-json " + json + " --out-profile " + yaml + " --quiet"),
+            0);
+  expect_two_concurrent_results(json, 2);
+  EXPECT_EQ(run("--benchmarks host-memcpy-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
 // The model benchmarks: gemini-bench-model as a child, its points fitted (capture and restore
 // against image bytes, the step against FLOPs), serialize / deserialize / model_flop_rate in the
 // profile. Without the program they are skipped with the reason, not failed.
+
 TEST(calibrate_cli_test, model_benchmarks_fit_the_trainer_measurements) {
   TmpDir d;
   const std::string json = d.path + "/m.json", yaml = d.path + "/m.yaml";
@@ -145,7 +164,7 @@ TEST(calibrate_cli_test, model_benchmarks_fit_the_trainer_measurements) {
 TEST(calibrate_cli_test, subset_and_bad_arguments) {
   TmpDir d;
   const std::string json = d.path + "/m.json";
-  ASSERT_EQ(run("--benchmarks memcpy --max-bytes 2MiB --reps 1 --warmups 0 --out-profile '' --quiet --out-json " + json), 0);
+  ASSERT_EQ(run("--benchmarks host-memcpy --max-bytes 2MiB --reps 1 --warmups 0 --out-profile '' --quiet --out-json " + json), 0);
   std::ifstream f(json);
   const auto j = nlohmann::json::parse(f);
   ASSERT_EQ(j["benchmarks"].size(), 1u);

@@ -86,7 +86,7 @@ assert "device-to-host" in row["note"], row["note"]
 PY
   # Concurrent-writer disk costs: used when the run has exactly that many ranks writing at once.
   DISK_RUN="$SRC/results/cpu/compare-vm/runs/small-disk.json"
-  sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, writers: 4}' "$PROF" > "$T/c4.yaml"
+  sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}' "$PROF" > "$T/c4.yaml"
   rc=0; "$SIM" compare "$DISK_RUN" --profile "$T/c4.yaml" --no-engine --json "$T/d.json" > /dev/null || rc=$?
   [ "$rc" -le 1 ] || { echo "compare with a concurrent disk cost: exit $rc"; exit 1; }
   python3 - "$T/d.json" "$DISK_RUN" <<'PY'
@@ -99,8 +99,8 @@ want = 0.01 + run["checkpoint_bytes_per_rank"] / 1e8
 assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
 assert "concurrent-writers" in row["note"], row["note"]
 PY
-  sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, writers: 1}' "$PROF" > "$T/c1.yaml"
-  expect2 "c1.yaml:.*needs writers >= 2" "$DISK_RUN" --profile "$T/c1.yaml"
+  sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 1}' "$PROF" > "$T/c1.yaml"
+  expect2 "c1.yaml:.*needs concurrency >= 2" "$DISK_RUN" --profile "$T/c1.yaml"
   echo "compare cli: ok"
   ;;
 plot)

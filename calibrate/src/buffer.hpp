@@ -2,7 +2,9 @@
 #pragma once
 #include <cstdint>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <unistd.h>
 #include <memory>
 #include <new>
 
@@ -30,5 +32,24 @@ inline HostBuffer make_prefaulted(uint64_t bytes, uint64_t seed = 0x9e3779b97f4a
 
 // Keeps the compiler from dropping a copy whose result is never read.
 inline void clobber_memory() { asm volatile("" ::: "memory"); }
+
+// Writes a scratch area of 4x the last-level cache (64-512 MiB) so the next access is cold.
+struct CacheFlusher {
+  CacheFlusher() {
+    long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (llc <= 0) llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    last_level_cache_bytes = llc;
+    bytes = std::clamp<uint64_t>(llc > 0 ? 4ull * static_cast<uint64_t>(llc) : 0, 64ull << 20, 512ull << 20);
+    scratch = make_prefaulted(bytes, 11);
+  }
+  void flush() {
+    std::memset(scratch.get(), ++fill, bytes);
+    clobber_memory();
+  }
+  long last_level_cache_bytes = 0;  // as sysconf reports it (0 or -1: unknown)
+  uint64_t bytes = 0;
+  HostBuffer scratch;
+  char fill = 0;
+};
 
 }  // namespace gemini::calibrate::detail

@@ -67,22 +67,16 @@ BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress) {
   const uint64_t max = cfg.sizes.back();
   auto src = make_prefaulted(max, 1), dst = make_prefaulted(max, 2);
   // A checkpoint copy reads memory the CPU has not just touched: evict the buffers from the
-  // caches before every copy by writing a scratch area of 4x the last-level cache (untimed).
-  long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
-  if (llc <= 0) llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
-  const uint64_t scratch_bytes = std::clamp<uint64_t>(llc > 0 ? 4ull * static_cast<uint64_t>(llc) : 0,
-                                                      64ull << 20, 512ull << 20);
-  auto scratch = make_prefaulted(scratch_bytes, 8);
-  r.extra["cache_flush_bytes"] = scratch_bytes;
-  r.extra["last_level_cache_bytes"] = llc;
-  char fill = 0;
+  // caches before every copy (untimed).
+  detail::CacheFlusher flusher;
+  r.extra["cache_flush_bytes"] = flusher.bytes;
+  r.extra["last_level_cache_bytes"] = flusher.last_level_cache_bytes;
   const double t_start = now_s();
   for (size_t i = 0; i < cfg.sizes.size(); ++i) {
     if (sweep_over_time_limit(cfg, t_start, i, predicted(cfg, i, r), r, progress)) break;
     const uint64_t n = cfg.sizes[i];
     const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
-      std::memset(scratch.get(), ++fill, scratch_bytes);
-      detail::clobber_memory();
+      flusher.flush();
       const double t0 = now_s();
       std::memcpy(dst.get(), src.get(), n);
       detail::clobber_memory();

@@ -3,15 +3,12 @@
 // single-writer benchmark cannot predict it by dividing bandwidth: concurrent fsyncs share the
 // file system's journal commits and each waits for the others' dirty pages.
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <functional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "buffer.hpp"
+#include "concurrent.hpp"
 #include "disk_io.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 #include "gemini/calibrate/sizes.hpp"
@@ -19,45 +16,9 @@
 namespace gemini::calibrate {
 namespace {
 
-// Runs fn(i) for i < n on n threads released at the same moment; returns what each returned
-// (its own seconds). The first exception of any thread is rethrown after all have joined.
-std::vector<double> run_together(int n, const std::function<double(int)>& fn) {
-  std::vector<double> seconds(static_cast<size_t>(n), 0.0);
-  std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      ready.fetch_add(1);
-      while (!go.load()) std::this_thread::yield();
-      try {
-        seconds[static_cast<size_t>(i)] = fn(i);
-      } catch (...) {
-        errors[static_cast<size_t>(i)] = std::current_exception();
-      }
-    });
-  }
-  while (ready.load() < n) std::this_thread::yield();
-  go.store(true);
-  for (auto& t : threads) t.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
-  return seconds;
-}
-
 std::string stem(int writer) { return "w" + std::to_string(writer); }
 
 }  // namespace
-
-std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int writers) {
-  std::vector<uint64_t> out;
-  for (uint64_t n : cfg.sizes)
-    if (n * static_cast<uint64_t>(writers) <= cfg.sizes.back()) out.push_back(n);
-  if (out.empty() && !cfg.sizes.empty()) out.push_back(cfg.sizes.front());
-  return out;
-}
 
 std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const std::string& dir, int writers,
                                                    bool want_write, bool want_read, Progress& progress) {
@@ -75,7 +36,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   bool is_tmpfs = false;
   const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
   for (auto* b : {&w, &rd}) {
-    b->extra["writers"] = writers;
+    b->extra["concurrency"] = writers;
     b->extra["directory"] = tmp.path();
     b->extra["filesystem"] = fs;
   }
@@ -104,7 +65,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     for (int k = 0; k < warm + reps; ++k) {
       const double r0 = now_s();
       const std::vector<double> wrote =
-          run_together(writers, [&](int j) { return detail::write_durable(tmp.path(), stem(j), src.get(), n, true); });
+          detail::run_together(writers, [&](int j) { return detail::write_durable(tmp.path(), stem(j), src.get(), n, true); });
       double round_s = now_s() - r0;
       std::vector<double> read;
       if (want_read) {
@@ -113,7 +74,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
           if (frac < 0 || frac > 0.01) all_cold = false;
         }
         const double q0 = now_s();
-        read = run_together(writers, [&](int j) {
+        read = detail::run_together(writers, [&](int j) {
           return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", dst[static_cast<size_t>(j)].get(), n);
         });
         round_s += now_s() - q0;

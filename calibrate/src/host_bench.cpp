@@ -25,23 +25,6 @@ namespace {
 using detail::make_prefaulted;
 using detail::throw_errno;
 
-// Writes a scratch area of 4x the last-level cache (64-512 MiB) so the next access is cold.
-struct CacheFlusher {
-  CacheFlusher() {
-    long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    if (llc <= 0) llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
-    bytes = std::clamp<uint64_t>(llc > 0 ? 4ull * static_cast<uint64_t>(llc) : 0, 64ull << 20, 512ull << 20);
-    scratch = make_prefaulted(bytes, 11);
-  }
-  void flush() {
-    std::memset(scratch.get(), ++fill, bytes);
-    detail::clobber_memory();
-  }
-  uint64_t bytes = 0;
-  detail::HostBuffer scratch;
-  char fill = 0;
-};
-
 // A shared-memory file of `bytes` (shm_open, posix_fallocate as real/'s MemoryStore does).
 class ShmFile {
  public:
@@ -85,7 +68,7 @@ BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress) {
                   "before each run";
   const uint64_t max = cfg.sizes.back();
   auto src = make_prefaulted(max, 5);
-  CacheFlusher flusher;
+  detail::CacheFlusher flusher;
   r.extra["cache_flush_bytes"] = flusher.bytes;
   volatile uint64_t sink = 0;
   const double t_start = now_s();
@@ -118,7 +101,7 @@ std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_w
   const uint64_t max = cfg.sizes.back();
   auto buf = make_prefaulted(max, 6);
   ShmFile shm(max);
-  CacheFlusher flusher;
+  detail::CacheFlusher flusher;
   const double t_start = now_s();
   for (size_t i = 0; i < cfg.sizes.size(); ++i) {
     double per_run = 0, last_bytes = 0;

@@ -36,9 +36,9 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
       for (const char* n : {"disk-write", "disk-read-cold", "disk-write-concurrent", "disk-read-cold-concurrent"}) add(n);
       continue;
     }
-    if (i == "memcpy") { add("host-memcpy"); continue; }
+    if (i == "memcpy") { add("host-memcpy"); add("host-memcpy-concurrent"); continue; }
     if (i == "tcp") { add("tcp-loopback"); continue; }
-    if (i == "checksum") { add("checksum-xxh64"); continue; }
+    if (i == "checksum") { add("checksum-xxh64"); add("checksum-xxh64-concurrent"); continue; }
     if (i == "shm") { add("shm-write-fresh"); add("shm-read-fresh"); continue; }
     if (i == "nccl") { add("nccl-allreduce"); continue; }
     bool known = false;
@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   std::string max_bytes_s = "1GiB", min_bytes_s = "1MiB", gpu_max_bytes_s = "4GiB";
   int reps = 10, reps_min = 3, warmups = 1;
   unsigned factor = 4;
-  int disk_writers = 4;
+  int concurrency = 4;
   ModelBenchConfig model;
   double time_limit_s = 0;
   std::vector<std::string> benchmarks_arg = {"all"};
@@ -102,9 +102,9 @@ int main(int argc, char** argv) {
   app.add_option("--min-reps", reps_min, "Repetitions at the biggest sizes, at least (default 3)")
       ->check(CLI::Range(1, 100000));
   app.add_option("--warmups", warmups, "Untimed runs before each size (none from 1 GiB up)")->check(CLI::Range(0, 1000));
-  app.add_option("--disk-writers", disk_writers,
-                 "Writers (and readers) at once in the concurrent disk benchmarks, e.g. the ranks "
-                 "that share one disk (default 4)")
+  app.add_option("--concurrency", concurrency,
+                 "Threads at once in the *-concurrent benchmarks (copies, checksums, disk writers and "
+                 "readers), e.g. the ranks of a run on one host (default 4)")
       ->check(CLI::Range(2, 256));
   app.add_option("--model-bench", model.exe,
                  "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
                  "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
-                 "host-memcpy, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, checksum-xxh64, shm-write-fresh, "
+                 "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, checksum-xxh64, shm-write-fresh, "
                  "shm-read-fresh, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"disk_writers", disk_writers}, {"model_bench", model.exe}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"concurrency", concurrency}, {"model_bench", model.exe}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;
@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   for (const auto& n : cpu_benchmark_names()) {
     if (!has(wanted, n)) continue;
     const bool concurrent = n.find("-concurrent") != std::string::npos;
-    cpu_steps += static_cast<int>(concurrent ? concurrent_sizes(cpu, disk_writers).size() : cpu.sizes.size());
+    cpu_steps += static_cast<int>(concurrent ? concurrent_sizes(cpu, concurrency).size() : cpu.sizes.size());
   }
   for (const auto& n : gpu_wanted)
     gpu_steps += n == "nccl-allreduce" ? 0 : static_cast<int>(gpu.sizes.size());
@@ -197,6 +197,11 @@ int main(int argc, char** argv) {
   }
   if (has(wanted, "host-memcpy")) {
     try { run.benchmarks.push_back(bench_host_memcpy(cpu, progress)); } catch (const std::exception& e) { record_error("host-memcpy", e); }
+    save();
+  }
+  for (const char* name : {"host-memcpy-concurrent", "checksum-xxh64-concurrent"}) {
+    if (!has(wanted, name)) continue;
+    try { run.benchmarks.push_back(bench_host_concurrent(cpu, name, concurrency, progress)); } catch (const std::exception& e) { record_error(name, e); }
     save();
   }
   if (has(wanted, "tcp-loopback")) {
@@ -237,7 +242,7 @@ int main(int argc, char** argv) {
   const bool cw = has(wanted, "disk-write-concurrent"), cr = has(wanted, "disk-read-cold-concurrent");
   if (cw || cr) {
     try {
-      for (auto& r : bench_disk_concurrent(cpu, dir, disk_writers, cw, cr, progress)) run.benchmarks.push_back(std::move(r));
+      for (auto& r : bench_disk_concurrent(cpu, dir, concurrency, cw, cr, progress)) run.benchmarks.push_back(std::move(r));
     } catch (const std::exception& e) {
       record_error(cw ? "disk-write-concurrent" : "disk-read-cold-concurrent", e);
     }

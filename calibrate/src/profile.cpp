@@ -54,6 +54,8 @@ const HardwareField kHardwareFields[] = {
     {"checksum-xxh64", "checksum"},
     {"shm-write-fresh", "shm_write_fresh"},
     {"shm-read-fresh", "shm_read_fresh"},
+    {"host-memcpy-concurrent", "host_memcpy_concurrent"},
+    {"checksum-xxh64-concurrent", "checksum_concurrent"},
     {"model-capture", "serialize"},
     {"model-restore", "deserialize"},
     {"model-iteration", "model_flop_rate", "flop_per_s"},
@@ -151,8 +153,8 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
     if (!b || !b->fit) continue;
     y << "  " << field << ": {alpha_s: " << num(b->fit->alpha_s) << ", " << rate_key << ": "
       << num(b->fit->beta_bytes_per_s);
-    // Concurrent benchmarks: per-writer cost while this many write at once.
-    if (b->extra.contains("writers")) y << ", writers: " << b->extra["writers"].get<int>();
+    // Concurrent benchmarks: the cost of each of this many running at once.
+    if (b->extra.contains("concurrency")) y << ", concurrency: " << b->extra["concurrency"].get<int>();
     y << "}  # " << bench;
     if (b->extra.contains("cold_read_assured") && !b->extra["cold_read_assured"].get<bool>())
       y << "; WARNING: cold read not assured, may include page-cache hits";

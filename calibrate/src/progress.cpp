@@ -38,6 +38,14 @@ std::vector<BenchmarkResult> fitted_pair(BenchmarkResult write, bool want_write,
   return out;
 }
 
+std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int threads) {
+  std::vector<uint64_t> out;
+  for (uint64_t n : cfg.sizes)
+    if (n * static_cast<uint64_t>(threads) <= cfg.sizes.back()) out.push_back(n);
+  if (out.empty() && !cfg.sizes.empty()) out.push_back(cfg.sizes.front());
+  return out;
+}
+
 int warmups_for_size(uint64_t bytes, int warmups) { return bytes >= (1ull << 30) ? 0 : warmups; }
 
 double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, double last_per_run_s) {
@@ -65,9 +73,9 @@ bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, 
 }
 
 const std::vector<std::string>& cpu_benchmark_names() {
-  static const std::vector<std::string> names = {"host-memcpy", "disk-write", "disk-read-cold",
+  static const std::vector<std::string> names = {"host-memcpy", "host-memcpy-concurrent", "disk-write", "disk-read-cold",
                                                  "disk-write-concurrent", "disk-read-cold-concurrent",
-                                                 "tcp-loopback", "checksum-xxh64",
+                                                 "tcp-loopback", "checksum-xxh64", "checksum-xxh64-concurrent",
                                                  "shm-write-fresh", "shm-read-fresh"};
   return names;
 }

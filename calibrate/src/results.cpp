@@ -21,7 +21,7 @@ BenchmarkResult BenchmarkResult::skipped(std::string name, std::string descripti
   return r;
 }
 
-void fit_medians(BenchmarkResult& result) {
+void fit_medians(BenchmarkResult& result, FitWeighting weighting) {
   std::vector<CostSample> primary, wall;
   for (const auto& p : result.points) {
     primary.push_back({p.bytes, p.stats.median_s});
@@ -31,7 +31,7 @@ void fit_medians(BenchmarkResult& result) {
   result.fit_wall.reset();
   result.fit_error.clear();
   try {
-    result.fit = fit_linear_cost(primary);
+    result.fit = fit_linear_cost(primary, weighting);
     if (result.fit->max_relative_residual > 0.25)
       result.notes.push_back("poor fit: a median is " +
                              std::to_string(static_cast<int>(100 * result.fit->max_relative_residual)) +
@@ -41,7 +41,7 @@ void fit_medians(BenchmarkResult& result) {
   }
   if (!wall.empty()) {
     try {
-      result.fit_wall = fit_linear_cost(wall);
+      result.fit_wall = fit_linear_cost(wall, weighting);
     } catch (const FitError&) {
     }
   }

@@ -31,12 +31,22 @@ double tcp_slowdown(double runnable, int cpus) {
   return std::max(1.0, runnable * std::min(2, c) / (2.0 * c));
 }
 
+bool measured_with(const ConcurrentCost& many, int n) { return n >= 2 && n == many.concurrency; }
+
 // Seconds for each of `n` ranks moving `bytes` through the one disk at once: the concurrent
-// benchmark's per-writer cost when it ran with exactly n, else n images through the
-// single-writer bandwidth (which misses the cost of concurrent fsyncs: docs/VALIDATION.md).
+// benchmark's cost when it ran with exactly n, else n images through the single-writer
+// bandwidth (which misses the cost of concurrent fsyncs: docs/VALIDATION.md).
 double disk_shared_s(const LinearCost& one, const ConcurrentCost& many, int n, double bytes) {
-  if (n >= 2 && n == many.writers) return many.per_writer.seconds(bytes);
+  if (measured_with(many, n)) return many.each.seconds(bytes);
   return one.alpha_s + std::max(1, n) * bytes / one.bandwidth_bytes_per_s;
+}
+
+// Seconds for each of `n` single-threaded tasks on the CPUs at once: the concurrent benchmark's
+// cost when it ran with exactly n (time-sharing and the memory bus measured together), else the
+// lone benchmark slowed by the CPU share.
+double cpu_shared_s(const LinearCost& one, const ConcurrentCost& many, int n, double cpu_share, double bytes) {
+  if (measured_with(many, n)) return many.each.seconds(bytes);
+  return cpu_share * one.seconds(bytes);
 }
 
 double quantile(std::vector<double> v, double q) {
@@ -106,15 +116,21 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   const double c_save = share(R, C);
   const bool on_gpu = runs_on_gpu(run);
   const double copy_s = on_gpu ? k.gpu_to_cpu.alpha_s + R * b / k.gpu_to_cpu.bandwidth_bytes_per_s
-                               : c_save * k.memcpy.seconds(b);
+                               : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
   // XXH64 of one image on the rank's t threads while `runnable` threads compete for C CPUs.
   const int threads = std::max(1, run.threads);
-  auto checksum_s = [&](double runnable) { return share(runnable, C) * k.checksum.seconds(b) / threads; };
+  auto checksum_s = [&](double runnable) {
+    if (threads == 1 && measured_with(k.checksum_concurrent, static_cast<int>(runnable))) {
+      return k.checksum_concurrent.each.seconds(b);
+    }
+    return share(runnable, C) * k.checksum.seconds(b) / threads;
+  };
   const double sum_s = checksum_s(static_cast<double>(R) * threads);
-  // A restore: memcpy into the model's tensors on CPUs shared `cpu_share` ways; on a GPU, R pinned
-  // host-to-device copies through its link.
-  auto restore_s = [&](double cpu_share) {
-    return on_gpu ? k.cpu_to_gpu.alpha_s + R * b / k.cpu_to_gpu.bandwidth_bytes_per_s : cpu_share * k.memcpy.seconds(b);
+  // A restore: memcpy into the model's tensors while `runnable` tasks share the CPUs; on a GPU,
+  // R pinned host-to-device copies through its link.
+  auto restore_s = [&](int runnable) {
+    return on_gpu ? k.cpu_to_gpu.alpha_s + R * b / k.cpu_to_gpu.bandwidth_bytes_per_s
+                  : cpu_shared_s(k.memcpy, k.memcpy_concurrent, runnable, share(runnable, C), b);
   };
   // A disk save: all R ranks write their image to the one disk at once.
   const double disk_s = disk_shared_s(k.disk_write, k.disk_write_concurrent, R, b);
@@ -154,7 +170,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       if (use_memory && ckpt) {
         ++memory_saves_in_generation;
         // The first two saves of a process land in slots it has not mapped yet.
-        mem_s = c_save * (memory_saves_in_generation <= 2 ? k.shm_write_fresh.seconds(b) : k.memcpy.seconds(b));
+        mem_s = memory_saves_in_generation <= 2 ? c_save * k.shm_write_fresh.seconds(b)
+                                                : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
         memory_saves.push_back(mem_s);
       }
       const double d_s = persist ? disk_s : 0.0;
@@ -243,15 +260,18 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         }
         p.retrieval_s = std::max(p.retrieval_s, s);
       }
-      p.load_s = restore_s(c);
+      p.load_s = restore_s(R + n_peer);
     }
     predicted_failures.push_back(p);
     start = p.resumed;
   }
 
   // ---- Rows. ----
-  const std::string cpu_note = "CPU shared by " + std::to_string(R) + " ranks on " + std::to_string(C) + " CPUs: x" +
-                               std::to_string(c_save).substr(0, 4);
+  const std::string cpu_note =
+      measured_with(k.memcpy_concurrent, R)
+          ? std::to_string(R) + " ranks at once: the concurrent copy/checksum benchmarks"
+          : "CPU shared by " + std::to_string(R) + " ranks on " + std::to_string(C) + " CPUs: x" +
+                std::to_string(c_save).substr(0, 4);
   out.rows.push_back(row("save_stall_s", "closed-form", run, stall, threshold_s,
                          "capture copy + XXH64 + store" + std::string(gemini ? " + wait for the previous replication" : "") +
                              "; " + cpu_note));
@@ -267,7 +287,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   if (!disk_saves.empty()) {
     out.rows.push_back(row("save_disk_s", "closed-form", run, disk_saves, threshold_s,
                            "write + fsync + rename, " + std::to_string(R) + " ranks through one disk" +
-                               (R == k.disk_write_concurrent.writers ? " (concurrent-writers benchmark)"
+                               (measured_with(k.disk_write_concurrent, R) ? " (concurrent-writers benchmark)"
                                                                      : " (single-writer bandwidth shared)")));
   }
   if (gemini) {
@@ -302,7 +322,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     std::string note = tier == "memory"   ? "fresh shm mapping + XXH64"
                        : tier == "peer"   ? "loopback TCP from the holder + XXH64"
                        : tier == "disk"   ? "cold read, ranks through one disk + XXH64" +
-                                                std::string(k.disk_read_concurrent.writers > 0 ? " (concurrent readers when as many read)" : "")
+                                                std::string(k.disk_read_concurrent.concurrency > 0 ? " (concurrent readers when as many read)" : "")
                                           : "slowest rank of its tiers";
     out.rows.push_back(row("recovery_retrieval_" + tier + "_s", "closed-form", run, v, threshold_s, note));
   }
@@ -406,7 +426,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     }
     e.detection_s = run.failures.empty() ? 0 : det / static_cast<double>(run.failures.size());
     const double c = share(R, C);
-    e.warmup_s = (nrec ? warm / nrec : 0) + restore_s(c);
+    e.warmup_s = (nrec ? warm / nrec : 0) + restore_s(R);
     // Per machine (rpm images), verification folded into the byte cost: XXH64 on t threads.
     const double checksum_s_per_byte = share(static_cast<double>(R) * threads, C) / (threads * k.checksum.bandwidth_bytes_per_s);
     e.memory_restore_alpha_s = c * k.shm_read_fresh.alpha_s + share(static_cast<double>(R) * threads, C) * k.checksum.alpha_s / threads;
@@ -439,8 +459,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     }
     // The engine shares the disk's bandwidth among the R readers: the concurrent benchmark's
     // aggregate (R x per reader) when it ran with R.
-    const bool concurrent_read = R == k.disk_read_concurrent.writers;
-    const LinearCost& read = concurrent_read ? k.disk_read_concurrent.per_writer : k.disk_read;
+    const bool concurrent_read = measured_with(k.disk_read_concurrent, R);
+    const LinearCost& read = concurrent_read ? k.disk_read_concurrent.each : k.disk_read;
     const double disk_aggregate_bytes_per_s = read.bandwidth_bytes_per_s * (concurrent_read ? R : 1);
     e.disk_read_alpha_s = read.alpha_s;
     e.disk_read_bytes_per_s = 1 / (1 / disk_aggregate_bytes_per_s + checksum_s_per_byte / R);

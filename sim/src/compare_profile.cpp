@@ -40,10 +40,12 @@ HostCosts load_host_costs(const std::string& path) {
   c.tcp = read_cost(h, "loopback_tcp", "tcp-loopback");
   c.disk_write = read_cost(h, "local_disk_write", "disk-write");
   c.disk_read = read_cost(h, "local_disk_read", "disk-read-cold");
-  if (h.has("local_disk_write_concurrent"))
-    c.disk_write_concurrent = read_concurrent_profile_cost(h, "local_disk_write_concurrent");
-  if (h.has("local_disk_read_concurrent"))
-    c.disk_read_concurrent = read_concurrent_profile_cost(h, "local_disk_read_concurrent");
+  for (auto [key, cost] : {std::pair{"host_memcpy_concurrent", &c.memcpy_concurrent},
+                           std::pair{"checksum_concurrent", &c.checksum_concurrent},
+                           std::pair{"local_disk_write_concurrent", &c.disk_write_concurrent},
+                           std::pair{"local_disk_read_concurrent", &c.disk_read_concurrent}}) {
+    if (h.has(key)) *cost = read_concurrent_profile_cost(h, key);
+  }
   if (h.has("gpu_to_cpu") && h.has("cpu_to_gpu")) {
     c.gpu_to_cpu = read_cost(h, "gpu_to_cpu", "gpu-d2h-pinned");
     c.cpu_to_gpu = read_cost(h, "cpu_to_gpu", "gpu-h2d-pinned");

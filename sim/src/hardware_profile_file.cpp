@@ -25,7 +25,8 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
                                                "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
                                                "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
                                                "shm_read_fresh", "local_disk_write_concurrent",
-                                               "local_disk_read_concurrent", "deserialize", "model_flop_rate"});
+                                               "local_disk_read_concurrent", "host_memcpy_concurrent",
+                                               "checksum_concurrent", "deserialize", "model_flop_rate"});
   return {std::move(file), std::move(hardware)};
 }
 
@@ -47,12 +48,14 @@ LinearCost read_profile_cost(const MapReader& hw, const std::string& key) {
 }
 
 ConcurrentCost read_concurrent_profile_cost(const MapReader& hw, const std::string& key) {
-  const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s", "writers"});
-  r.require({"writers"});
+  const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s", "concurrency"});
+  r.require({"concurrency"});
   ConcurrentCost c;
-  c.per_writer = read_cost_fields(r, key);
-  r.read_int("writers", &c.writers);
-  if (c.writers < 2) r.fail("writers", "'" + key + "' needs writers >= 2 (it was measured with several at once)");
+  c.each = read_cost_fields(r, key);
+  r.read_int("concurrency", &c.concurrency);
+  if (c.concurrency < 2) {
+    r.fail("concurrency", "'" + key + "' needs concurrency >= 2 (it was measured with several at once)");
+  }
   return c;
 }
 

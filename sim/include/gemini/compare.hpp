@@ -36,10 +36,10 @@ struct HostCosts {
   LinearCost tcp;              // loopback_tcp: one connection, sender + receiver threads
   LinearCost disk_write;       // local_disk_write: write + fsync + rename + fsync(dir)
   LinearCost disk_read;        // local_disk_read: cold read
-  // Per-writer (per-reader) costs with that many at once on the one disk, from the concurrent
-  // benchmarks; writers = 0 when the profile predates them. Used when a run has exactly that
-  // many ranks writing (reading) at once, instead of sharing disk_write's bandwidth.
-  ConcurrentCost disk_write_concurrent, disk_read_concurrent;
+  // Costs of each of `concurrency` threads running together, from the *-concurrent benchmarks
+  // (concurrency = 0 when the profile predates them). Used when a run has exactly that many
+  // ranks copying, hashing, writing or reading at once, instead of the lone benchmark x a share.
+  ConcurrentCost memcpy_concurrent, checksum_concurrent, disk_write_concurrent, disk_read_concurrent;
   // A GPU profile's pinned copies (one GPU measured alone); absent from a CPU-only profile.
   bool has_gpu = false;
   LinearCost gpu_to_cpu;  // gpu_to_cpu: device-to-host into a pinned buffer

@@ -20,11 +20,12 @@ CalibratedProfile open_calibrated_profile(const std::string& path);
 // bandwidth and alpha >= 0, else ConfigError at its line.
 LinearCost read_profile_cost(const MapReader& hardware, const std::string& key);
 
-// A cost measured with several writers (or readers) at once, e.g. local_disk_write_concurrent:
-// {alpha_s, bandwidth_bytes_per_s, writers}, the bandwidth each one got; writers >= 2.
+// A cost measured with several threads at once (copies, checksums, disk writers or readers),
+// e.g. local_disk_write_concurrent: {alpha_s, bandwidth_bytes_per_s, concurrency}, the cost of
+// each one while `concurrency` (>= 2) ran together; concurrency = 0 when not measured.
 struct ConcurrentCost {
-  LinearCost per_writer;
-  int writers = 0;
+  LinearCost each;
+  int concurrency = 0;
 };
 ConcurrentCost read_concurrent_profile_cost(const MapReader& hardware, const std::string& key);
 

@@ -58,6 +58,12 @@ BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress);
 std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::string& dir,
                                         bool want_write, bool want_read, Progress& progress);
 
+// `threads` (>= 2) threads at once, each on its own pre-faulted buffers, caches flushed before
+// each round: "host-memcpy-concurrent" (memcpy) or "checksum-xxh64-concurrent" (XXH64). Bytes and
+// seconds are per thread, sizes from concurrent_sizes(): the copies and checksums of real/'s
+// ranks when they all save or restore at one iteration (CPU time-sharing and the memory bus).
+BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string& name, int threads, Progress& progress);
+
 // The same pair with `writers` (>= 2) threads at once, each its own file in one directory
 // ("disk-write-concurrent", "disk-read-cold-concurrent"): bytes and seconds per writer, sizes
 // from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.

@@ -36,7 +36,7 @@ struct BenchmarkResult {
 
 // Fits cost(bytes) to the medians of `result.points` (and of their wall stats); a fit that
 // cannot be made leaves `fit` empty and says why in `fit_error`.
-void fit_medians(BenchmarkResult& result);
+void fit_medians(BenchmarkResult& result, FitWeighting weighting = FitWeighting::relative);
 
 struct GpuInfo {
   int index = 0;

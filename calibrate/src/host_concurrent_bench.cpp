@@ -1,0 +1,80 @@
+// Host copies and checksums on several threads at once: real/'s ranks all capture (copy +
+// XXH64) at the same iteration and all restore at the same recovery. Dividing a lone thread's
+// time by the CPU share misses what they also share: the memory bus and the last-level cache.
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../../real/src/checksum.hpp"
+#include "buffer.hpp"
+#include "concurrent.hpp"
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/sizes.hpp"
+
+namespace gemini::calibrate {
+
+BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string& name, int threads,
+                                      Progress& progress) {
+  if (threads < 2) throw std::invalid_argument(name + " needs at least 2 threads");
+  const bool copy = name == "host-memcpy-concurrent";
+  if (!copy && name != "checksum-xxh64-concurrent") throw std::invalid_argument("unknown benchmark " + name);
+  BenchmarkResult r;
+  r.name = name;
+  r.description = std::to_string(threads) + " threads released at once, each " +
+                  (copy ? "copying its own pre-faulted buffer into another (memcpy)"
+                        : "computing XXH64 (real/'s checksum) over its own pre-faulted buffer") +
+                  ", caches flushed before each round; bytes and seconds are per thread";
+  r.extra["concurrency"] = threads;
+  SweepConfig sweep = cfg;
+  sweep.sizes = concurrent_sizes(cfg, threads);
+  const uint64_t max = sweep.sizes.back();
+  std::vector<detail::HostBuffer> src, dst;
+  for (int i = 0; i < threads; ++i) {
+    src.push_back(detail::make_prefaulted(max, 40 + static_cast<uint64_t>(i)));
+    if (copy) dst.push_back(detail::make_prefaulted(max, 80 + static_cast<uint64_t>(i)));
+  }
+  detail::CacheFlusher flusher;
+  r.extra["cache_flush_bytes"] = flusher.bytes;
+  std::vector<uint64_t> sinks(static_cast<size_t>(threads), 0);
+  const double t_start = now_s();
+  for (size_t i = 0; i < sweep.sizes.size(); ++i) {
+    const double last_round_s = r.points.empty() ? 0 : r.points.back().extra.value("round_median_s", 0.0);
+    const double last_bytes = r.points.empty() ? 0 : r.points.back().bytes;
+    if (sweep_over_time_limit(sweep, t_start, i, predict_next_s(sweep, i, last_bytes, last_round_s), r, progress)) break;
+    const uint64_t n = sweep.sizes[i];
+    const uint64_t total = n * static_cast<uint64_t>(threads);
+    const int warm = warmups_for_size(total, sweep.warmups), reps = reps_for_size(total, sweep.reps_max, sweep.reps_min);
+    std::vector<double> per_thread, rounds;
+    for (int k = 0; k < warm + reps; ++k) {
+      flusher.flush();
+      const double r0 = now_s();
+      const std::vector<double> t = detail::run_together(threads, [&](int j) {
+        const auto u = static_cast<size_t>(j);
+        const double t0 = now_s();
+        if (copy) {
+          std::memcpy(dst[u].get(), src[u].get(), n);
+          detail::clobber_memory();
+        } else {
+          sinks[u] += gemini::real::xxh64(src[u].get(), n);
+        }
+        return now_s() - t0;
+      });
+      if (k < warm) continue;
+      rounds.push_back(now_s() - r0);
+      per_thread.insert(per_thread.end(), t.begin(), t.end());
+    }
+    add_point(r, n, summarize(per_thread), progress, {{"round_median_s", summarize(rounds).median_s}});
+  }
+  uint64_t sink = 0;
+  for (uint64_t s : sinks) sink ^= s;
+  r.extra["checksum_sink"] = sink;  // keeps the hashing observable
+  // A copy shorter than the scheduler's time slice runs alone even with more threads than CPUs
+  // (the threads take turns), so small sizes show no sharing: weighting by absolute time lets
+  // the sizes where the threads do share the CPUs and the memory bus set the line.
+  fit_medians(r, FitWeighting::absolute);
+  r.notes.push_back("fitted with absolute weighting: sizes below a scheduler time slice do not overlap");
+  return r;
+}
+
+}  // namespace gemini::calibrate
