@@ -98,7 +98,7 @@ void Launcher::spawn(int gen) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
       const std::string s = *e;
-      static const std::regex ours("(RANK|WORLD_SIZE|LOCAL_RANK|MASTER_ADDR|MASTER_PORT|GEMINI_GENERATION)=.*");
+      static const std::regex ours("(RANK|WORLD_SIZE|LOCAL_RANK|MASTER_ADDR|MASTER_PORT|GEMINI_GENERATION|GEMINI_JOB_TOKEN)=.*");
       if (!std::regex_match(s, ours)) env.push_back(s);
     }
     env.push_back("RANK=" + std::to_string(r));
@@ -107,6 +107,7 @@ void Launcher::spawn(int gen) {
     env.push_back("MASTER_ADDR=127.0.0.1");
     env.push_back("MASTER_PORT=" + std::to_string(store_->port()));
     env.push_back("GEMINI_GENERATION=" + std::to_string(gen));
+    env.push_back("GEMINI_JOB_TOKEN=" + token_);
     std::vector<char*> envp;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
@@ -185,7 +186,7 @@ int Launcher::run() {
   }
   store_ = dist::KvStore::serve(static_cast<uint16_t>(l_.master_port),
                                     std::chrono::milliseconds(int64_t{o_.timeout_s} * 1000));
-  store_->set("job/token", random_token());
+  token_ = random_token();
   std::fprintf(stderr, "[launch] %d ranks in %d machines, store on port %u, strategy %s\n", l_.ranks,
                o_.machines, store_->port(), o_.strategy.c_str());
 

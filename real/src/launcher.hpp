@@ -79,6 +79,9 @@ class Launcher {
   LaunchOptions l_;
   std::vector<PlannedFailure> schedule_;
   std::unique_ptr<dist::KvStore> store_;
+  // The job's secret, handed to each rank in its environment (GEMINI_JOB_TOKEN), never written
+  // to the store: LibTorch 1.13's TCPStore server listens on every interface.
+  std::string token_;
   std::vector<Child> children_;
   std::vector<FailureRecord> failures_;
   std::vector<double> spawn_times_;

@@ -225,7 +225,12 @@ int train(const RankOptions& o) {
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
   set_checksum_threads(threads);
   auto store = dist::KvStore::connect(master, static_cast<uint16_t>(port), timeout);
-  const std::string token = store->wait_get("job/token", timeout);
+  // gemini-launch hands the token over in the environment (readable by this user only); ranks
+  // started by another launcher may find it in the store instead (`job/token`), where anyone
+  // who can reach the store's port can read it too.
+  const char* env_token = std::getenv("GEMINI_JOB_TOKEN");
+  const std::string token =
+      env_token != nullptr && *env_token != '\0' ? std::string(env_token) : store->wait_get("job/token", timeout);
   // Tests (--debug-pause-ms): a second connection for announcements from the replication thread,
   // so that the main thread's store connection is never used by two threads.
   std::unique_ptr<dist::KvStore> debug_store;
