@@ -365,7 +365,7 @@ TEST(TcpCollective, ThroughTheTcpStoreLikeTheRanks) {
   EXPECT_NE(Collective::check_kind("nccl"), "");
   EXPECT_EQ(Collective::check_kind("gloo").empty(), Collective::available());
   const auto timeout = std::chrono::milliseconds(20000);
-  auto server = KvStore::serve(0, timeout);
+  auto server = KvStore::serve("127.0.0.1", 0, timeout);
   const int world = 3;
   const size_t count = 100003;
   std::vector<std::string> kinds = {"tcp"};

@@ -1,5 +1,6 @@
-// c10d adapter: TCPStore + ProcessGroupGloo (or the TCP ring of tcp_allreduce.cpp where Gloo is
-// missing or not wanted). Every LibTorch-version difference of c10d lives here.
+// c10d adapter: our rendezvous store (kv_store.hpp) + ProcessGroupGloo (or the TCP ring of
+// tcp_allreduce.cpp where Gloo is missing or not wanted). Every LibTorch-version difference of
+// c10d lives here.
 //  - 1.13: ProcessGroupGloo derives from ProcessGroup; errors are c10::Error / std::runtime_error
 //    (gloo::IoException); a timed-out wait desynchronises the client (so we never wait on keys).
 //  - 2.x: ProcessGroupGloo derives from c10d::Backend (Options from Backend::Options); store
@@ -7,12 +8,11 @@
 //    on ProcessGroupGloo itself, never through the ProcessGroup base.
 #include "dist.hpp"
 
-#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/version.h>
 
 #if defined(USE_C10D_GLOO) && __has_include(<gloo/algorithm.h>)
 #define GEMINI_HAVE_GLOO 1
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #else
 #define GEMINI_HAVE_GLOO 0
@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "kv_store.hpp"
 #include "tcp_allreduce.hpp"
 
 namespace gemini::real::dist {
@@ -47,59 +48,46 @@ auto guarded(const char* what, const std::string& key, F&& f) -> decltype(f()) {
 }  // namespace
 
 struct KvStore::Impl {
-  c10::intrusive_ptr<c10d::TCPStore> store;
+  std::unique_ptr<KvServer> server;  // when this process hosts the store
+  std::shared_ptr<KvClient> client;
+  uint16_t port = 0;
 };
 
 KvStore::KvStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 KvStore::~KvStore() = default;
 
-std::unique_ptr<KvStore> KvStore::serve(uint16_t port, std::chrono::milliseconds timeout) {
-  c10d::TCPStoreOptions o;
-  o.port = port;
-  o.isServer = true;
-  o.waitWorkers = false;
-  o.timeout = timeout;
+std::unique_ptr<KvStore> KvStore::serve(const std::string& bind, uint16_t port, std::chrono::milliseconds timeout) {
   auto impl = std::make_unique<Impl>();
-  impl->store = guarded("serve", std::to_string(port),
-                        [&] { return c10::make_intrusive<c10d::TCPStore>("127.0.0.1", o); });
+  impl->server = guarded("serve", bind + ":" + std::to_string(port), [&] { return std::make_unique<KvServer>(bind, port); });
+  impl->port = impl->server->port();
+  const std::string self = bind == "0.0.0.0" ? "127.0.0.1" : bind;
+  impl->client = guarded("connect", self, [&] { return std::make_shared<KvClient>(self, impl->port, timeout.count()); });
   return std::unique_ptr<KvStore>(new KvStore(std::move(impl)));
 }
 
 std::unique_ptr<KvStore> KvStore::connect(const std::string& host, uint16_t port,
                                           std::chrono::milliseconds timeout) {
-  c10d::TCPStoreOptions o;
-  o.port = port;
-  o.isServer = false;
-  o.waitWorkers = false;
-  o.timeout = timeout;
   auto impl = std::make_unique<Impl>();
-  impl->store = guarded("connect", host + ":" + std::to_string(port),
-                        [&] { return c10::make_intrusive<c10d::TCPStore>(host, o); });
+  impl->port = port;
+  impl->client = guarded("connect", host + ":" + std::to_string(port),
+                         [&] { return std::make_shared<KvClient>(host, port, timeout.count()); });
   return std::unique_ptr<KvStore>(new KvStore(std::move(impl)));
 }
 
-uint16_t KvStore::port() const { return impl_->store->getPort(); }
-
-// Every value is stored behind a one-byte marker: LibTorch 1.13's TCPStore client takes about
-// 0.2 s to return an empty value (measured: four empty "loadable" keys cost 0.83 s of every
-// launch's start-up), and real/ publishes empty values (no checkpoint yet, no replica address).
-namespace {
-constexpr char kValueMarker = '=';
-}
+uint16_t KvStore::port() const { return impl_->port; }
 
 void KvStore::set(const std::string& key, const std::string& value) {
-  guarded("set", key, [&] { impl_->store->set(key, bytes(kValueMarker + value)); });
+  guarded("set", key, [&] { impl_->client->set(key, bytes(value)); });
 }
 
 bool KvStore::check(const std::string& key) {
-  return guarded("check", key, [&] { return impl_->store->check({key}); });
+  return guarded("check", key, [&] { return impl_->client->check({key}); });
 }
 
 std::optional<std::string> KvStore::try_get(const std::string& key) {
-  if (!check(key)) return std::nullopt;
-  auto v = guarded("get", key, [&] { return impl_->store->get(key); });
-  if (v.empty() || v.front() != kValueMarker) throw StoreError("store get " + key + ": value not written by KvStore::set");
-  return std::string(v.begin() + 1, v.end());
+  auto v = guarded("get", key, [&] { return impl_->client->get(key); });
+  if (!v) return std::nullopt;
+  return std::string(v->begin(), v->end());
 }
 
 std::string KvStore::wait_get(const std::string& key, std::chrono::milliseconds timeout) {
@@ -115,8 +103,45 @@ std::string KvStore::wait_get(const std::string& key, std::chrono::milliseconds 
 }
 
 int64_t KvStore::add(const std::string& key, int64_t delta) {
-  return guarded("add", key, [&] { return impl_->store->add(key, delta); });
+  return guarded("add", key, [&] { return impl_->client->add(key, delta); });
 }
+
+#if GEMINI_HAVE_GLOO
+namespace {
+// c10d's Store interface over our client, for ProcessGroupGloo's own rendezvous keys.
+class ClientStore : public c10d::Store {
+ public:
+  ClientStore(std::shared_ptr<KvClient> client, std::chrono::milliseconds timeout)
+      : c10d::Store(timeout), client_(std::move(client)) {}
+  void set(const std::string& key, const std::vector<uint8_t>& value) override { client_->set(key, value); }
+  std::vector<uint8_t> compareSet(const std::string& key, const std::vector<uint8_t>& expected,
+                                  const std::vector<uint8_t>& desired) override {
+    return client_->compare_set(key, expected, desired);
+  }
+  std::vector<uint8_t> get(const std::string& key) override {
+    wait({key});
+    auto v = client_->get(key);
+    if (!v) throw std::runtime_error("store key " + key + " vanished");
+    return *v;
+  }
+  int64_t add(const std::string& key, int64_t value) override { return client_->add(key, value); }
+  bool deleteKey(const std::string& key) override { return client_->erase(key); }
+  bool check(const std::vector<std::string>& keys) override { return client_->check(keys); }
+  int64_t getNumKeys() override { return client_->size(); }
+  void wait(const std::vector<std::string>& keys) override { wait(keys, timeout_); }
+  void wait(const std::vector<std::string>& keys, const std::chrono::milliseconds& timeout) override {
+    const auto deadline = Clock::now() + timeout;
+    while (!client_->check(keys)) {
+      if (Clock::now() > deadline) throw std::runtime_error("store: timed out waiting for " + keys.front());
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+ private:
+  std::shared_ptr<KvClient> client_;
+};
+}  // namespace
+#endif
 
 struct Collective::Impl {
   std::string name;
@@ -175,7 +200,8 @@ Collective::Collective(KvStore& store, const std::string& prefix, int rank, int 
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  auto prefixed = c10::make_intrusive<c10d::PrefixStore>(prefix, store.impl().store);
+  auto prefixed = c10::make_intrusive<c10d::PrefixStore>(
+      prefix, c10::make_intrusive<ClientStore>(store.impl().client, timeout));
   auto options = c10d::ProcessGroupGloo::Options::create(timeout);
   options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(host));
   options->threads = 1;

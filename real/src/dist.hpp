@@ -1,4 +1,4 @@
-// Rendezvous store and collectives behind a torch-free interface: c10d TCPStore, and the
+// Rendezvous store and collectives behind a torch-free interface: our store (kv_store.hpp), and the
 // gradient all-reduce either through ProcessGroupGloo or through our own TCP ring
 // (tcp_allreduce.hpp), which needs no Gloo headers. dist.cpp is the only file that includes
 // c10d/Gloo headers and the only place that knows how they differ between LibTorch 1.13 and 2.x.
@@ -25,12 +25,13 @@ class PeerFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Key-value rendezvous store (c10d::TCPStore). Reads never block on a missing key: `try_get`
-// checks first and `wait_get` polls, because a timed-out get desynchronises a 1.13 client.
+// Key-value rendezvous store (kv_store.hpp: bound to one address, unlike LibTorch 1.13's
+// TCPStore, which listens on every interface). Reads never block: `try_get` answers at once
+// and `wait_get` polls.
 class KvStore {
  public:
-  // Hosts the store on `port` (0: any free port; see port()). The server outlives every rank.
-  static std::unique_ptr<KvStore> serve(uint16_t port, std::chrono::milliseconds timeout);
+  // Hosts the store on `bind`:`port` (0: any free port; see port()). The server outlives every rank.
+  static std::unique_ptr<KvStore> serve(const std::string& bind, uint16_t port, std::chrono::milliseconds timeout);
   static std::unique_ptr<KvStore> connect(const std::string& host, uint16_t port,
                                           std::chrono::milliseconds timeout);
   ~KvStore();

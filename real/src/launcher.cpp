@@ -104,7 +104,7 @@ void Launcher::spawn(int gen) {
     env.push_back("RANK=" + std::to_string(r));
     env.push_back("WORLD_SIZE=" + std::to_string(l_.ranks));
     env.push_back("LOCAL_RANK=" + std::to_string(r % rpm));
-    env.push_back("MASTER_ADDR=127.0.0.1");
+    env.push_back("MASTER_ADDR=" + (o_.bind == "0.0.0.0" ? std::string("127.0.0.1") : o_.bind));
     env.push_back("MASTER_PORT=" + std::to_string(store_->port()));
     env.push_back("GEMINI_GENERATION=" + std::to_string(gen));
     env.push_back("GEMINI_JOB_TOKEN=" + token_);
@@ -184,7 +184,7 @@ int Launcher::run() {
     }
     for (int k = 0; k < o_.machines; ++k) wipe_machine(o_, l_.ranks, k);
   }
-  store_ = dist::KvStore::serve(static_cast<uint16_t>(l_.master_port),
+  store_ = dist::KvStore::serve(o_.bind, static_cast<uint16_t>(l_.master_port),
                                     std::chrono::milliseconds(int64_t{o_.timeout_s} * 1000));
   token_ = random_token();
   std::fprintf(stderr, "[launch] %d ranks in %d machines, store on port %u, strategy %s\n", l_.ranks,
