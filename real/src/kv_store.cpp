@@ -15,36 +15,14 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "socket_io.hpp"
+
 namespace gemini::real {
 namespace {
 
 enum Op : uint8_t { kSet = 1, kGet, kAdd, kCheck, kErase, kSize, kCompareSet };
 constexpr uint64_t kMaxKeyBytes = 1 << 16;
 constexpr uint64_t kMaxValueBytes = 64ull << 20;  // rendezvous values are small; refuse floods
-
-bool read_all(int fd, void* p, size_t n) {
-  auto* c = static_cast<uint8_t*>(p);
-  while (n > 0) {
-    const ssize_t r = ::recv(fd, c, n, 0);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    c += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
-bool write_all(int fd, const void* p, size_t n) {
-  const auto* c = static_cast<const uint8_t*>(p);
-  while (n > 0) {
-    const ssize_t w = ::send(fd, c, n, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    c += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
 
 template <typename T>
 void put(Bytes& out, T v) {
@@ -60,9 +38,9 @@ void put_blob(Bytes& out, const void* p, uint64_t n) {
 
 bool read_blob(int fd, Bytes* out, uint64_t limit) {
   uint64_t n = 0;
-  if (!read_all(fd, &n, sizeof n) || n > limit) return false;
+  if (!recv_all(fd, &n, sizeof n) || n > limit) return false;
   out->resize(n);
-  return n == 0 || read_all(fd, out->data(), n);
+  return n == 0 || recv_all(fd, out->data(), n);
 }
 
 int64_t as_number(const Bytes& v) {
@@ -150,12 +128,12 @@ void KvServer::serve(int fd) {
   for (;;) {
     uint8_t op = 0;
     uint32_t key_len = 0;
-    if (!read_all(fd, &op, 1) || !read_all(fd, &key_len, sizeof key_len) || key_len > kMaxKeyBytes) break;
+    if (!recv_all(fd, &op, 1) || !recv_all(fd, &key_len, sizeof key_len) || key_len > kMaxKeyBytes) break;
     std::string key(key_len, '\0');
     Bytes a, b;
     int64_t number = 0;
-    if ((key_len > 0 && !read_all(fd, key.data(), key_len)) || !read_blob(fd, &a, kMaxValueBytes) ||
-        !read_blob(fd, &b, kMaxValueBytes) || !read_all(fd, &number, sizeof number)) {
+    if ((key_len > 0 && !recv_all(fd, key.data(), key_len)) || !read_blob(fd, &a, kMaxValueBytes) ||
+        !read_blob(fd, &b, kMaxValueBytes) || !recv_all(fd, &number, sizeof number)) {
       break;
     }
     bool found = true;
@@ -200,7 +178,7 @@ void KvServer::serve(int fd) {
     put<uint8_t>(answer, found ? 1 : 0);
     put<int64_t>(answer, out_number);
     put_blob(answer, out_value.data(), out_value.size());
-    if (!write_all(fd, answer.data(), answer.size())) break;
+    if (!send_all(fd, answer.data(), answer.size())) break;
   }
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& c : clients_) {
@@ -248,8 +226,8 @@ KvClient::Answer KvClient::call(uint8_t op, const std::string& key, const Bytes&
   std::lock_guard<std::mutex> lock(mu_);
   Answer ans;
   uint8_t found = 0;
-  if (!write_all(fd_, req.data(), req.size()) || !read_all(fd_, &found, 1) ||
-      !read_all(fd_, &ans.number, sizeof ans.number) || !read_blob(fd_, &ans.value, kMaxValueBytes)) {
+  if (!send_all(fd_, req.data(), req.size()) || !recv_all(fd_, &found, 1) ||
+      !recv_all(fd_, &ans.number, sizeof ans.number) || !read_blob(fd_, &ans.value, kMaxValueBytes)) {
     throw std::runtime_error("lost the connection to the store");
   }
   ans.found = found != 0;
