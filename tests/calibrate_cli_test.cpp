@@ -97,9 +97,13 @@ TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
   TmpDir d;
   const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
   ASSERT_EQ(run("--benchmarks disk-write-concurrent,disk-read-cold-concurrent --concurrency 3 --max-bytes 12MiB "
-                "--reps 2 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
+                "--disk-stagger-ms 1 --reps 2 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
             0);
   expect_two_concurrent_results(json, 3);
+  {
+    std::ifstream f(json);
+    EXPECT_EQ(nlohmann::json::parse(f)["benchmarks"][0]["extra"]["stagger_ms"], 1.0);
+  }
 #ifdef GEMINI_HAVE_YAML_CPP
   const YAML::Node y = YAML::LoadFile(yaml);
   if (y["hardware"]["local_disk_write_concurrent"])

@@ -3,6 +3,8 @@
 // single-writer benchmark cannot predict it by dividing bandwidth: concurrent fsyncs share the
 // file system's journal commits and each waits for the others' dirty pages.
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,7 +23,8 @@ std::string stem(int writer) { return "w" + std::to_string(writer); }
 }  // namespace
 
 std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const std::string& dir, int writers,
-                                                   bool want_write, bool want_read, Progress& progress) {
+                                                   bool want_write, bool want_read, Progress& progress,
+                                                   double stagger_ms) {
   if (writers < 2) throw std::invalid_argument("concurrent disk benchmarks need at least 2 writers");
   const std::string n_text = std::to_string(writers);
   BenchmarkResult w, rd;
@@ -37,6 +40,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
   for (auto* b : {&w, &rd}) {
     b->extra["concurrency"] = writers;
+    b->extra["stagger_ms"] = stagger_ms;
     b->extra["directory"] = tmp.path();
     b->extra["filesystem"] = fs;
   }
@@ -65,7 +69,10 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     for (int k = 0; k < warm + reps; ++k) {
       const double r0 = now_s();
       const std::vector<double> wrote =
-          detail::run_together(writers, [&](int j) { return detail::write_durable(tmp.path(), stem(j), src.get(), n, true); });
+          detail::run_together(writers, [&](int j) {
+            if (stagger_ms > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(j * stagger_ms));
+            return detail::write_durable(tmp.path(), stem(j), src.get(), n, true);
+          });
       double round_s = now_s() - r0;
       std::vector<double> read;
       if (want_read) {

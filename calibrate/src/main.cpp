@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   int reps = 10, reps_min = 3, warmups = 1;
   unsigned factor = 4;
   int concurrency = 4;
+  double disk_stagger_ms = 0;
   ModelBenchConfig model;
   double time_limit_s = 0;
   std::vector<std::string> benchmarks_arg = {"all"};
@@ -106,6 +107,10 @@ int main(int argc, char** argv) {
                  "Threads at once in the *-concurrent benchmarks (copies, checksums, disk writers and "
                  "readers), e.g. the ranks of a run on one host (default 4)")
       ->check(CLI::Range(2, 256));
+  app.add_option("--disk-stagger-ms", disk_stagger_ms,
+                 "disk-write-concurrent: writer j starts j x this many ms after the others' release "
+                 "(default 0: all at once)")
+      ->check(CLI::Range(0.0, 10000.0));
   app.add_option("--model-bench", model.exe,
                  "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
   app.add_option("--model-threads", model.threads, "Its --threads (default 0: all CPUs)")->check(CLI::Range(0, 4096));
@@ -156,7 +161,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"concurrency", concurrency}, {"model_bench", model.exe}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"model_bench", model.exe}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;
@@ -242,7 +247,7 @@ int main(int argc, char** argv) {
   const bool cw = has(wanted, "disk-write-concurrent"), cr = has(wanted, "disk-read-cold-concurrent");
   if (cw || cr) {
     try {
-      for (auto& r : bench_disk_concurrent(cpu, dir, concurrency, cw, cr, progress)) run.benchmarks.push_back(std::move(r));
+      for (auto& r : bench_disk_concurrent(cpu, dir, concurrency, cw, cr, progress, disk_stagger_ms)) run.benchmarks.push_back(std::move(r));
     } catch (const std::exception& e) {
       record_error(cw ? "disk-write-concurrent" : "disk-read-cold-concurrent", e);
     }

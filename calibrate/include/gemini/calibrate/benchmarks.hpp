@@ -67,8 +67,11 @@ BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string&
 // The same pair with `writers` (>= 2) threads at once, each its own file in one directory
 // ("disk-write-concurrent", "disk-read-cold-concurrent"): bytes and seconds per writer, sizes
 // from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.
+// stagger_ms > 0: writer j starts its write j x stagger_ms after the release (its time still
+// counts from its own start), like ranks that reach a save at different moments.
 std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const std::string& dir, int writers,
-                                                   bool want_write, bool want_read, Progress& progress);
+                                                   bool want_write, bool want_read, Progress& progress,
+                                                   double stagger_ms = 0);
 // The sizes of cfg.sizes whose `writers` copies fit in its largest size (at least the smallest).
 std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int writers);
 
