@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "../../real/src/socket_io.hpp"  // torch-free: the same loops real/ uses
 #include "buffer.hpp"
 #include "disk_io.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
@@ -22,6 +23,8 @@ namespace gemini::calibrate {
 namespace {
 using detail::make_prefaulted;
 using detail::throw_errno;
+using gemini::real::recv_all;
+using gemini::real::send_all;
 
 // Predicted seconds of the next size from the last point (0 before the first).
 double predicted(const SweepConfig& cfg, size_t next, const BenchmarkResult& r) {
@@ -30,28 +33,6 @@ double predicted(const SweepConfig& cfg, size_t next, const BenchmarkResult& r) 
 }
 
 // ---- TCP -----------------------------------------------------------------------------------
-
-bool recv_all(int fd, char* p, uint64_t n) {
-  while (n > 0) {
-    const ssize_t r = ::recv(fd, p, std::min<uint64_t>(n, 1ull << 30), 0);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<uint64_t>(r);
-  }
-  return true;
-}
-
-bool send_all(int fd, const char* p, uint64_t n) {
-  while (n > 0) {
-    const ssize_t w = ::send(fd, p, std::min<uint64_t>(n, 1ull << 30), MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<uint64_t>(w);
-  }
-  return true;
-}
 
 void set_nodelay(int fd) {
   int one = 1;

@@ -15,6 +15,7 @@
 #include "memory_store.hpp"
 #include "rank_options.hpp"
 #include "rank_worker.hpp"
+#include "stats.hpp"
 #include "trainer.hpp"
 
 namespace gr = gemini::real;
@@ -22,24 +23,15 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Options {
-  std::string preset = "tiny";
-  std::string device = "cpu";
+// The shared trainer flags (cli_common.hpp) plus this command's own.
+struct Options : gr::TrainerOptions {
   std::string strategy = "memory";
   int64_t interval = 10;
   int64_t iterations = 100;
-  int threads = 0;
-  std::string dir = "/tmp/gemini-ckpt";
-  std::string shm_dir;
   std::string job = "train";
-  uint64_t seed = 1234;
   bool fresh = false;
   bool cleanup = false;
 };
-
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 gr::MemoryStoreConfig memory_config(const Options& o, uint64_t capacity) {
   gr::MemoryStoreConfig c;
@@ -77,7 +69,7 @@ bool resume(const Options& o, gr::Trainer& trainer, gr::HostBuffer& buffer) {
                "restore %.4f s%s)\n",
                from.c_str(), static_cast<unsigned long long>(loaded->iteration),
                static_cast<unsigned long long>(loaded->bytes), loaded->fetch_s, loaded->verify_s,
-               since(t0), from == "disk" ? (loaded->cold ? ", cold" : ", warm") : "");
+               gr::seconds_since(t0), from == "disk" ? (loaded->cold ? ", cold" : ", warm") : "");
   return true;
 }
 
@@ -114,7 +106,7 @@ int run(const Options& o) {
   while (static_cast<int64_t>(trainer.iteration()) < o.iterations) {
     auto t0 = Clock::now();
     const double loss = trainer.train_step();
-    const double step_s = since(t0);
+    const double step_s = gr::seconds_since(t0);
     std::printf("iteration=%llu loss=%.17g step_s=%.6f\n",
                 static_cast<unsigned long long>(trainer.iteration()), loss, step_s);
     std::fflush(stdout);
@@ -124,7 +116,7 @@ int run(const Options& o) {
       const auto saved = store->save(buffer.data(), cap.bytes);
       std::fprintf(stderr, "[train] checkpoint %s iteration %llu: %llu bytes, stall %.4f s\n",
                    store->kind().c_str(), static_cast<unsigned long long>(saved.iteration),
-                   static_cast<unsigned long long>(saved.bytes), since(t1));
+                   static_cast<unsigned long long>(saved.bytes), gr::seconds_since(t1));
     }
   }
   if (o.cleanup) {
