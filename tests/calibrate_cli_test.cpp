@@ -131,7 +131,8 @@ TEST(calibrate_cli_test, model_benchmarks_fit_the_trainer_measurements) {
   TmpDir d;
   const std::string json = d.path + "/m.json", yaml = d.path + "/m.yaml";
 #ifdef GEMINI_BENCH_MODEL_EXE
-  ASSERT_EQ(run(std::string("--benchmarks model --quick --model-threads 1 --model-bench ") + GEMINI_BENCH_MODEL_EXE +
+  ASSERT_EQ(run(std::string("--benchmarks model --quick --model-threads 1 --model-device cpu --model-bench ") +
+                GEMINI_BENCH_MODEL_EXE +
                 " --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
             0);
   std::ifstream f(json);
@@ -148,6 +149,8 @@ TEST(calibrate_cli_test, model_benchmarks_fit_the_trainer_measurements) {
     EXPECT_GT(b["points"][1]["median_s"].get<double>(), 0.0);
   }
   EXPECT_EQ(by_name["model-iteration"]["extra"]["x_unit"], "flop");
+  EXPECT_EQ(j["config"]["model_device"], "cpu");
+  EXPECT_EQ(by_name["model-iteration"]["extra"]["environment"]["device"], "cpu");  // the child's
   EXPECT_EQ(by_name["model-capture"]["points"][0]["extra"]["size"], "tiny");
   std::ifstream y(yaml);
   const std::string text((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());

@@ -106,6 +106,9 @@ main() {
     --time-limit-s "${CALIB_TIME_LIMIT_S:-40}"
     --dir "$disk_dir"
     --out-json "$OUT/gpu-calibration.json" --out-profile "$OUT/h100-profile.yaml")
+  # The model benchmarks need real/'s gemini-bench-model (scripts/device/build-real-gpu.sh).
+  local model_bench=$ROOT/build-gpu-real/real/gemini-bench-model
+  if [ -x "$model_bench" ]; then run+=(--model-bench "$model_bench" --model-device cuda); fi
   echo "${run[*]}"
   timeout -k 10 "${CALIB_TIMEOUT_S:-240}" "${run[@]}"
   local rc=$?

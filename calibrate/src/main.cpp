@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   app.add_option("--model-bench", model.exe,
                  "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
   app.add_option("--model-threads", model.threads, "Its --threads (default 0: all CPUs)")->check(CLI::Range(0, 4096));
+  app.add_option("--model-device", model.device, "Its --device: cpu (default), cuda or cuda:N");
   app.add_option("--model-sizes", model.sizes, "Its --sizes, e.g. tiny,2x128,small (default: its own; --quick: tiny,2x128)");
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
@@ -161,7 +162,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"model_bench", model.exe}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;

@@ -87,6 +87,7 @@ std::vector<BenchmarkResult> bench_model(const ModelBenchConfig& cfg, const std:
   const std::string out = tmp.path() + "/model.json";
   std::vector<std::string> argv = {cfg.exe, "--threads", std::to_string(cfg.threads), "--out", out};
   if (!cfg.sizes.empty()) argv.insert(argv.end(), {"--sizes", cfg.sizes});
+  if (!cfg.device.empty()) argv.insert(argv.end(), {"--device", cfg.device});
   if (cfg.quick) argv.push_back("--quick");
   progress.note("model: running " + cfg.exe + " (its own progress lines follow)");
   run_child(argv);

@@ -91,6 +91,7 @@ struct ModelBenchConfig {
   std::string exe;    // path to gemini-bench-model ("" = not available)
   int threads = 0;    // its --threads (0: all CPUs)
   std::string sizes;  // its --sizes ("" = its default)
+  std::string device; // its --device, e.g. cuda ("" = its default, cpu)
   bool quick = false;
 };
 std::vector<BenchmarkResult> bench_model(const ModelBenchConfig& cfg, const std::string& scratch_dir, Progress& progress);
