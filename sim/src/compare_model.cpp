@@ -119,10 +119,9 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
                                : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
   // XXH64 of one image on the rank's t threads while `runnable` threads compete for C CPUs.
   const int threads = std::max(1, run.threads);
+  // One thread per rank is what the concurrent checksum benchmark measures.
   auto checksum_s = [&](double runnable) {
-    if (threads == 1 && measured_with(k.checksum_concurrent, static_cast<int>(runnable))) {
-      return k.checksum_concurrent.each.seconds(b);
-    }
+    if (threads == 1) return cpu_shared_s(k.checksum, k.checksum_concurrent, static_cast<int>(runnable), share(runnable, C), b);
     return share(runnable, C) * k.checksum.seconds(b) / threads;
   };
   const double sum_s = checksum_s(static_cast<double>(R) * threads);
