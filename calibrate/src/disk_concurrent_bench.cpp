@@ -54,17 +54,13 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   bool all_cold = !is_tmpfs;
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
-    const BenchmarkResult& lead = want_write ? w : rd;
-    const double last_round_s = lead.points.empty() ? 0 : lead.points.back().extra.value("round_median_s", 0.0);
-    const double last_bytes = lead.points.empty() ? 0 : lead.points.back().bytes;
-    if (sweep_over_time_limit(sweep, t_start, i, predict_next_s(sweep, i, last_bytes, last_round_s),
-                              want_write ? w : rd, progress)) {
+    if (concurrent_over_time_limit(sweep, t_start, i, want_write ? w : rd, progress)) {
       if (want_write && want_read) rd.notes.push_back(w.notes.back());
       break;
     }
     const uint64_t n = sweep.sizes[i];
-    const int warm = warmups_for_size(n * static_cast<uint64_t>(writers), sweep.warmups);
-    const int reps = reps_for_size(n * static_cast<uint64_t>(writers), sweep.reps_max, sweep.reps_min);
+    const Rounds rounds_wanted = concurrent_rounds(sweep, n, writers);
+    const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;
     std::vector<double> tw, tr, rounds;
     for (int k = 0; k < warm + reps; ++k) {
       const double r0 = now_s();

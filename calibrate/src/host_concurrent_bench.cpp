@@ -39,12 +39,10 @@ BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string&
   std::vector<uint64_t> sinks(static_cast<size_t>(threads), 0);
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
-    const double last_round_s = r.points.empty() ? 0 : r.points.back().extra.value("round_median_s", 0.0);
-    const double last_bytes = r.points.empty() ? 0 : r.points.back().bytes;
-    if (sweep_over_time_limit(sweep, t_start, i, predict_next_s(sweep, i, last_bytes, last_round_s), r, progress)) break;
+    if (concurrent_over_time_limit(sweep, t_start, i, r, progress)) break;
     const uint64_t n = sweep.sizes[i];
-    const uint64_t total = n * static_cast<uint64_t>(threads);
-    const int warm = warmups_for_size(total, sweep.warmups), reps = reps_for_size(total, sweep.reps_max, sweep.reps_min);
+    const Rounds rounds_wanted = concurrent_rounds(sweep, n, threads);
+    const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;
     std::vector<double> per_thread, rounds;
     for (int k = 0; k < warm + reps; ++k) {
       flusher.flush();

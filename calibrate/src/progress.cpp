@@ -46,6 +46,19 @@ std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int threads) {
   return out;
 }
 
+bool concurrent_over_time_limit(const SweepConfig& sweep, double t_start, size_t next, BenchmarkResult& r,
+                                Progress& progress) {
+  const double last_round_s = r.points.empty() ? 0 : r.points.back().extra.value("round_median_s", 0.0);
+  const double last_bytes = r.points.empty() ? 0 : r.points.back().bytes;
+  return sweep_over_time_limit(sweep, t_start, next, predict_next_s(sweep, next, last_bytes, last_round_s), r,
+                               progress);
+}
+
+Rounds concurrent_rounds(const SweepConfig& sweep, uint64_t bytes, int threads) {
+  const uint64_t total = bytes * static_cast<uint64_t>(threads);
+  return {warmups_for_size(total, sweep.warmups), reps_for_size(total, sweep.reps_max, sweep.reps_min)};
+}
+
 int warmups_for_size(uint64_t bytes, int warmups) { return bytes >= (1ull << 30) ? 0 : warmups; }
 
 double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, double last_per_run_s) {

@@ -74,6 +74,16 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
                                                    double stagger_ms = 0);
 // The sizes of cfg.sizes whose `writers` copies fit in its largest size (at least the smallest).
 std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int writers);
+// Time guard of a concurrent sweep before size `next`: the last point's round median (its extra
+// "round_median_s", release to every thread done) scaled to the next size.
+bool concurrent_over_time_limit(const SweepConfig& sweep, double t_start, size_t next, BenchmarkResult& r,
+                                Progress& progress);
+// Untimed and timed rounds of a concurrent sweep at `bytes` per thread, by the bytes of all
+// `threads` together.
+struct Rounds {
+  int warmups = 0, reps = 0;
+};
+Rounds concurrent_rounds(const SweepConfig& sweep, uint64_t bytes, int threads);
 
 // XXH64 (real/'s checksum) over a pre-faulted buffer, caches flushed: "checksum-xxh64".
 BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress);
