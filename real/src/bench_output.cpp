@@ -8,16 +8,10 @@
 #include <stdexcept>
 
 #include "environment.hpp"
-#include "stats.hpp"
 
 namespace gemini::real {
 
 using json = nlohmann::ordered_json;
-
-json phase_json(const std::vector<double>& seconds) {
-  const PhaseStats s = summarize(seconds);
-  return json{{"median_s", s.median_s}, {"p10_s", s.p10_s}, {"p90_s", s.p90_s}, {"count", s.count}};
-}
 
 json environment_json(const Trainer& trainer) {
   return json{{"host", host_name()}, {"kernel", kernel_release()},

@@ -1,5 +1,5 @@
 // JSON pieces the benchmark commands (gemini-bench-ckpt, gemini-bench-model) share: a timed
-// phase as {median_s, p10_s, p90_s, count}, the environment block, and writing the report.
+// phase (phase_json.hpp), the environment block, and writing the report.
 // Torch-free (the trainer's interface is); needs nlohmann_json.
 #pragma once
 #include <nlohmann/json.hpp>
@@ -7,11 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "phase_json.hpp"
 #include "trainer.hpp"
 
 namespace gemini::real {
-
-nlohmann::ordered_json phase_json(const std::vector<double>& seconds);
 
 // host, kernel, cpu_model, cpu_count, gpu_name, libtorch_version, cuda_available, device.
 nlohmann::ordered_json environment_json(const Trainer& trainer);

@@ -9,6 +9,7 @@
 
 #include "environment.hpp"
 #include "launcher.hpp"
+#include "phase_json.hpp"
 #include "rank_worker.hpp"
 #include "stats.hpp"
 
@@ -16,11 +17,6 @@ namespace gemini::real::launch {
 namespace {
 
 namespace fs = std::filesystem;
-
-json stats_json(const std::vector<double>& v) {
-  const PhaseStats s = summarize(v);
-  return {{"median_s", s.median_s}, {"p10_s", s.p10_s}, {"p90_s", s.p90_s}, {"count", s.count}};
-}
 
 // Where one generation's ranks recovered from (their "recovery" events): per rank the tier,
 // holder, bytes, timings, tensor checks and the sources they rejected first; overall the tier
@@ -178,7 +174,7 @@ json Launcher::report(bool completed, int generations) {
   json resumed_start = nullptr;
   if (l_.resume && static_cast<int>(recoveries[0].size()) == l_.ranks) resumed_start = sources_of(recoveries[0]);
   json phases = json::object();
-  for (const auto& [name, v] : phase) phases[name] = stats_json(v);
+  for (const auto& [name, v] : phase) phases[name] = phase_json<json>(v);
   const double iteration_s = summarize(phase["iteration_s"]).median_s;
   const double wall_s = monotonic_s() - t0_;
   // Training ended when the last rank logged "done"; the rest is the processes' exit (LibTorch
