@@ -50,6 +50,7 @@ auto guarded(const char* what, const std::string& key, F&& f) -> decltype(f()) {
 struct KvStore::Impl {
   std::unique_ptr<KvServer> server;  // when this process hosts the store
   std::shared_ptr<KvClient> client;
+  std::string host;  // the address clients dial
   uint16_t port = 0;
 };
 
@@ -60,14 +61,16 @@ std::unique_ptr<KvStore> KvStore::serve(const std::string& bind, uint16_t port, 
   auto impl = std::make_unique<Impl>();
   impl->server = guarded("serve", bind + ":" + std::to_string(port), [&] { return std::make_unique<KvServer>(bind, port); });
   impl->port = impl->server->port();
-  const std::string self = bind == "0.0.0.0" ? "127.0.0.1" : bind;
-  impl->client = guarded("connect", self, [&] { return std::make_shared<KvClient>(self, impl->port, timeout.count()); });
+  impl->host = bind == "0.0.0.0" ? "127.0.0.1" : bind;  // every interface: this host reaches it on loopback
+  impl->client = guarded("connect", impl->host,
+                         [&] { return std::make_shared<KvClient>(impl->host, impl->port, timeout.count()); });
   return std::unique_ptr<KvStore>(new KvStore(std::move(impl)));
 }
 
 std::unique_ptr<KvStore> KvStore::connect(const std::string& host, uint16_t port,
                                           std::chrono::milliseconds timeout) {
   auto impl = std::make_unique<Impl>();
+  impl->host = host;
   impl->port = port;
   impl->client = guarded("connect", host + ":" + std::to_string(port),
                          [&] { return std::make_shared<KvClient>(host, port, timeout.count()); });
@@ -75,6 +78,7 @@ std::unique_ptr<KvStore> KvStore::connect(const std::string& host, uint16_t port
 }
 
 uint16_t KvStore::port() const { return impl_->port; }
+const std::string& KvStore::host() const { return impl_->host; }
 
 void KvStore::set(const std::string& key, const std::string& value) {
   guarded("set", key, [&] { impl_->client->set(key, bytes(value)); });

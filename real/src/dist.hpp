@@ -39,6 +39,7 @@ class KvStore {
   KvStore& operator=(const KvStore&) = delete;
 
   uint16_t port() const;
+  const std::string& host() const;  // the address a client dials (MASTER_ADDR)
   void set(const std::string& key, const std::string& value);
   std::optional<std::string> try_get(const std::string& key);
   // Polls until `key` exists; throws StoreError after `timeout`.

@@ -104,7 +104,7 @@ void Launcher::spawn(int gen) {
     env.push_back("RANK=" + std::to_string(r));
     env.push_back("WORLD_SIZE=" + std::to_string(l_.ranks));
     env.push_back("LOCAL_RANK=" + std::to_string(r % rpm));
-    env.push_back("MASTER_ADDR=" + (o_.bind == "0.0.0.0" ? std::string("127.0.0.1") : o_.bind));
+    env.push_back("MASTER_ADDR=" + store_->host());
     env.push_back("MASTER_PORT=" + std::to_string(store_->port()));
     env.push_back("GEMINI_GENERATION=" + std::to_string(gen));
     env.push_back("GEMINI_JOB_TOKEN=" + token_);
