@@ -27,7 +27,7 @@ class PeerFailure : public std::runtime_error {
 
 // Key-value rendezvous store (kv_store.hpp: bound to one address, unlike LibTorch 1.13's
 // TCPStore, which listens on every interface). Reads never block: `try_get` answers at once
-// and `wait_get` polls.
+// and `wait_get` polls. Safe to call from several threads (requests are serialised).
 class KvStore {
  public:
   // Hosts the store on `bind`:`port` (0: any free port; see port()). The server outlives every rank.

@@ -231,10 +231,6 @@ int train(const RankOptions& o) {
   const char* env_token = std::getenv("GEMINI_JOB_TOKEN");
   const std::string token =
       env_token != nullptr && *env_token != '\0' ? std::string(env_token) : store->wait_get("job/token", timeout);
-  // Tests (--debug-pause-ms): a second connection for announcements from the replication thread,
-  // so that the main thread's store connection is never used by two threads.
-  std::unique_ptr<dist::KvStore> debug_store;
-  if (o.debug_save_pause_ms > 0) debug_store = dist::KvStore::connect(master, static_cast<uint16_t>(port), timeout);
 
   TrainerConfig tc;
   tc.model = preset(o.preset);
@@ -431,9 +427,10 @@ int train(const RankOptions& o) {
     std::vector<Replicator::Target> targets;
     for (int h : holders) targets.push_back({h, address[h]});
     std::function<void(uint64_t)> halfway;
-    if (debug_store) {
-      halfway = [&debug_store, g, rank, pause_ms = o.debug_save_pause_ms](uint64_t it) {
-        debug_store->set(g + "/replicating/" + std::to_string(rank), std::to_string(it));
+    if (o.debug_save_pause_ms > 0) {
+      // Tests: announce from the replication thread (the store serialises its callers).
+      halfway = [&store, g, rank, pause_ms = o.debug_save_pause_ms](uint64_t it) {
+        store->set(g + "/replicating/" + std::to_string(rank), std::to_string(it));
         std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
       };
     }
