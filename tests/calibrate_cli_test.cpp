@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -106,10 +107,31 @@ TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
   }
 #ifdef GEMINI_HAVE_YAML_CPP
   const YAML::Node y = YAML::LoadFile(yaml);
-  if (y["hardware"]["local_disk_write_concurrent"])
+  if (y["hardware"]["local_disk_write_concurrent"]) {
     EXPECT_EQ(y["hardware"]["local_disk_write_concurrent"]["concurrency"].as<int>(), 3);
+  }
 #endif
   EXPECT_EQ(run("--benchmarks disk-write-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
+}
+
+// --disk-rest-ms pauses before every write run (2 sizes x 2 rounds here, no warm-ups): the run
+// takes at least that long in all, and the results say how long each rest was.
+TEST(calibrate_cli_test, disk_writes_rest_before_each_run) {
+  TmpDir d;
+  const std::string json = d.path + "/r.json";
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(run("--benchmarks disk-write-concurrent --concurrency 2 --max-bytes 8MiB --disk-rest-ms 250 --reps 2 "
+                "--min-reps 2 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile '' --quiet"),
+            0);
+  const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["config"]["disk_rest_ms"], 250.0);
+  const auto& b = j["benchmarks"][0];
+  EXPECT_EQ(b["extra"]["rest_ms"], 250.0);
+  ASSERT_EQ(b["points"].size(), 2u);
+  EXPECT_GE(elapsed_s, 4 * 0.25);
+  EXPECT_EQ(run("--benchmarks disk-write --disk-rest-ms -1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
 // Copies and checksums on N threads at once: per-thread samples, N copies fit in --max-bytes.
@@ -154,8 +176,12 @@ TEST(calibrate_cli_test, model_benchmarks_fit_the_trainer_measurements) {
   EXPECT_EQ(by_name["model-capture"]["points"][0]["extra"]["size"], "tiny");
   std::ifstream y(yaml);
   const std::string text((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
-  if (!by_name["model-iteration"]["fit"].is_null()) EXPECT_NE(text.find("model_flop_rate: {alpha_s: "), std::string::npos);
-  if (!by_name["model-capture"]["fit"].is_null()) EXPECT_NE(text.find("  serialize: {alpha_s: "), std::string::npos);
+  if (!by_name["model-iteration"]["fit"].is_null()) {
+    EXPECT_NE(text.find("model_flop_rate: {alpha_s: "), std::string::npos);
+  }
+  if (!by_name["model-capture"]["fit"].is_null()) {
+    EXPECT_NE(text.find("  serialize: {alpha_s: "), std::string::npos);
+  }
   // A program that is not there is an error of that benchmark: exit 1, the others still written.
   EXPECT_EQ(run("--benchmarks model --model-bench " + d.path + "/nope --dir " + d.path + " --out-json " + json +
                 " --out-profile '' --quiet 2>/dev/null"),

@@ -84,6 +84,7 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
     b->extra["directory"] = tmp.path();
     b->extra["filesystem"] = fs;
   }
+  w.extra["rest_ms"] = cfg.rest_s * 1e3;
   const uint64_t max = cfg.sizes.back();
   auto src = make_prefaulted(max, 3);
   auto dst = want_read ? make_prefaulted(max, 4) : detail::HostBuffer();
@@ -103,6 +104,7 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
     const int warm = warmups_for_size(n, cfg.warmups), reps = reps_for_size(n, cfg.reps_max, cfg.reps_min);
     std::vector<double> tw, tr, resident;
     for (int k = 0; k < warm + reps; ++k) {
+      detail::rest(cfg.rest_s);
       const double t_write = detail::write_durable(tmp.path(), "ckpt", src.get(), n);
       if (!want_read) {
         if (k >= warm) tw.push_back(t_write);

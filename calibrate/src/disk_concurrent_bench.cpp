@@ -44,6 +44,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     b->extra["directory"] = tmp.path();
     b->extra["filesystem"] = fs;
   }
+  w.extra["rest_ms"] = cfg.rest_s * 1e3;
   SweepConfig sweep = cfg;
   sweep.sizes = concurrent_sizes(cfg, writers);
   const uint64_t max = sweep.sizes.back();
@@ -63,6 +64,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;
     std::vector<double> tw, tr, rounds;
     for (int k = 0; k < warm + reps; ++k) {
+      detail::rest(cfg.rest_s);
       const double r0 = now_s();
       const std::vector<double> wrote =
           detail::run_together(writers, [&](int j) {

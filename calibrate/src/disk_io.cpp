@@ -10,10 +10,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "buffer.hpp"
@@ -94,6 +96,10 @@ double resident_fraction(int fd, uint64_t bytes) {
 }
 
 }  // namespace
+
+void rest(double seconds) {
+  if (seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+}
 
 double write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
                      bool keep_previous) {

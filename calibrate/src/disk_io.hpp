@@ -32,6 +32,9 @@ std::string filesystem_name(const std::string& dir, bool& is_tmpfs);
 double write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
                      bool keep_previous = false);
 
+// Sleeps `seconds` (nothing if <= 0): SweepConfig::rest_s before a timed write.
+void rest(double seconds);
+
 // Drops the (clean, fsynced) file from the page cache; returns the fraction of its pages
 // still resident (0 = cold), or -1 when it could not be checked.
 double drop_from_cache(const std::string& path, uint64_t bytes);

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   int reps = 10, reps_min = 3, warmups = 1;
   unsigned factor = 4;
   int concurrency = 4;
-  double disk_stagger_ms = 0;
+  double disk_stagger_ms = 0, disk_rest_ms = 0;
   ModelBenchConfig model;
   double time_limit_s = 0;
   std::vector<std::string> benchmarks_arg = {"all"};
@@ -111,6 +111,11 @@ int main(int argc, char** argv) {
                  "disk-write-concurrent: writer j starts j x this many ms after the others' release "
                  "(default 0: all at once)")
       ->check(CLI::Range(0.0, 10000.0));
+  app.add_option("--disk-rest-ms", disk_rest_ms,
+                 "disk-write, disk-write-concurrent: pause this many ms (untimed) before each run, like the "
+                 "time between two checkpoints; on VMs that return freed memory to the host the page cache "
+                 "then costs more to fill than in back-to-back runs (default 0)")
+      ->check(CLI::Range(0.0, 600000.0));
   app.add_option("--model-bench", model.exe,
                  "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
   app.add_option("--model-threads", model.threads, "Its --threads (default 0: all CPUs)")->check(CLI::Range(0, 4096));
@@ -154,6 +159,8 @@ int main(int argc, char** argv) {
     c->warmups = warmups;
     c->time_limit_s = time_limit_s;
   }
+  SweepConfig disk = cpu;  // the disk writes alone rest between runs
+  disk.rest_s = disk_rest_ms / 1e3;
 
   CalibrationRun run;
   run.tool_version = GEMINI_VERSION;
@@ -162,7 +169,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"disk_rest_ms", disk_rest_ms}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;
@@ -230,7 +237,7 @@ int main(int argc, char** argv) {
   const bool dw = has(wanted, "disk-write"), dr = has(wanted, "disk-read-cold");
   if (dw || dr) {
     try {
-      for (auto& r : bench_disk(cpu, dir, dw, dr, progress)) run.benchmarks.push_back(std::move(r));
+      for (auto& r : bench_disk(disk, dir, dw, dr, progress)) run.benchmarks.push_back(std::move(r));
     } catch (const std::exception& e) {
       record_error(dw ? "disk-write" : "disk-read-cold", e);
     }
@@ -248,7 +255,7 @@ int main(int argc, char** argv) {
   const bool cw = has(wanted, "disk-write-concurrent"), cr = has(wanted, "disk-read-cold-concurrent");
   if (cw || cr) {
     try {
-      for (auto& r : bench_disk_concurrent(cpu, dir, concurrency, cw, cr, progress, disk_stagger_ms)) run.benchmarks.push_back(std::move(r));
+      for (auto& r : bench_disk_concurrent(disk, dir, concurrency, cw, cr, progress, disk_stagger_ms)) run.benchmarks.push_back(std::move(r));
     } catch (const std::exception& e) {
       record_error(cw ? "disk-write-concurrent" : "disk-read-cold-concurrent", e);
     }

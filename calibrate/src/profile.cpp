@@ -156,6 +156,7 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
     // Concurrent benchmarks: the cost of each of this many running at once.
     if (b->extra.contains("concurrency")) y << ", concurrency: " << b->extra["concurrency"].get<int>();
     y << "}  # " << bench;
+    if (b->extra.value("rest_ms", 0.0) > 0) y << ", after " << num(b->extra["rest_ms"].get<double>()) << " ms of rest per run";
     if (b->extra.contains("cold_read_assured") && !b->extra["cold_read_assured"].get<bool>())
       y << "; WARNING: cold read not assured, may include page-cache hits";
     y << "\n";

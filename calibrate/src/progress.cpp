@@ -65,7 +65,7 @@ double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, do
   if (next >= cfg.sizes.size() || last_bytes <= 0) return 0;
   const uint64_t n = cfg.sizes[next];
   const int runs = warmups_for_size(n, cfg.warmups) + reps_for_size(n, cfg.reps_max, cfg.reps_min);
-  return last_per_run_s * static_cast<double>(n) / last_bytes * runs;
+  return (last_per_run_s * static_cast<double>(n) / last_bytes + cfg.rest_s) * runs;
 }
 
 bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, double predicted_next_s,
