@@ -3,6 +3,7 @@
 gemini_test(fit_test LIBS gemini_calibrate)
 gemini_test(calibrate_timing_test LIBS gemini_calibrate)
 gemini_test(calibrate_sizes_test LIBS gemini_calibrate)
+gemini_test(calibrate_time_guard_test LIBS gemini_calibrate)
 gemini_test(calibrate_profile_test LIBS gemini_calibrate)
 find_package(yaml-cpp QUIET)
 if(TARGET yaml-cpp)

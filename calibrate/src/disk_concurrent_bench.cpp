@@ -55,7 +55,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   bool all_cold = !is_tmpfs;
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
-    if (concurrent_over_time_limit(sweep, t_start, i, want_write ? w : rd, progress)) {
+    if (concurrent_over_time_limit(sweep, t_start, i, writers, want_write ? w : rd, progress)) {
       if (want_write && want_read) rd.notes.push_back(w.notes.back());
       break;
     }

@@ -39,7 +39,7 @@ BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string&
   std::vector<uint64_t> sinks(static_cast<size_t>(threads), 0);
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
-    if (concurrent_over_time_limit(sweep, t_start, i, r, progress)) break;
+    if (concurrent_over_time_limit(sweep, t_start, i, threads, r, progress)) break;
     const uint64_t n = sweep.sizes[i];
     const Rounds rounds_wanted = concurrent_rounds(sweep, n, threads);
     const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;

@@ -178,8 +178,8 @@ int main(int argc, char** argv) {
   int cpu_steps = 0, gpu_steps = 0;
   for (const auto& n : cpu_benchmark_names()) {
     if (!has(wanted, n)) continue;
-    const bool concurrent = n.find("-concurrent") != std::string::npos;
-    cpu_steps += static_cast<int>(concurrent ? concurrent_sizes(cpu, concurrency).size() : cpu.sizes.size());
+    cpu_steps += static_cast<int>(is_concurrent_benchmark(n) ? concurrent_sizes(cpu, concurrency).size()
+                                                              : cpu.sizes.size());
   }
   for (const auto& n : gpu_wanted)
     gpu_steps += n == "nccl-allreduce" ? 0 : static_cast<int>(gpu.sizes.size());

@@ -1,4 +1,5 @@
 // Progress lines on stderr and the benchmark name lists.
+#include <algorithm>
 #include <cstdio>
 
 #include "gemini/calibrate/benchmarks.hpp"
@@ -46,12 +47,19 @@ std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int threads) {
   return out;
 }
 
-bool concurrent_over_time_limit(const SweepConfig& sweep, double t_start, size_t next, BenchmarkResult& r,
-                                Progress& progress) {
-  const double last_round_s = r.points.empty() ? 0 : r.points.back().extra.value("round_median_s", 0.0);
-  const double last_bytes = r.points.empty() ? 0 : r.points.back().bytes;
-  return sweep_over_time_limit(sweep, t_start, next, predict_next_s(sweep, next, last_bytes, last_round_s), r,
-                               progress);
+bool concurrent_over_time_limit(const SweepConfig& sweep, double t_start, size_t next, int threads,
+                                BenchmarkResult& r, Progress& progress) {
+  // The next size's rounds (counted like the sweep counts them: by all threads' bytes) at the
+  // last point's round median scaled to the next size, each after its rest.
+  double predicted_s = 0;
+  if (!r.points.empty() && next < sweep.sizes.size() && r.points.back().bytes > 0) {
+    const uint64_t n = sweep.sizes[next];
+    const Rounds rounds = concurrent_rounds(sweep, n, threads);
+    const double last_round_s = r.points.back().extra.value("round_median_s", 0.0);
+    predicted_s = (last_round_s * static_cast<double>(n) / r.points.back().bytes + sweep.rest_s) *
+                  (rounds.warmups + rounds.reps);
+  }
+  return sweep_over_time_limit(sweep, t_start, next, predicted_s, r, progress);
 }
 
 Rounds concurrent_rounds(const SweepConfig& sweep, uint64_t bytes, int threads) {
@@ -91,6 +99,12 @@ const std::vector<std::string>& cpu_benchmark_names() {
                                                  "tcp-loopback", "checksum-xxh64", "checksum-xxh64-concurrent",
                                                  "shm-write-fresh", "shm-read-fresh"};
   return names;
+}
+
+bool is_concurrent_benchmark(const std::string& name) {
+  static const std::vector<std::string> names = {"host-memcpy-concurrent", "disk-write-concurrent",
+                                                 "disk-read-cold-concurrent", "checksum-xxh64-concurrent"};
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 const std::vector<std::string>& model_benchmark_names() {

@@ -78,10 +78,11 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
                                                    double stagger_ms = 0);
 // The sizes of cfg.sizes whose `writers` copies fit in its largest size (at least the smallest).
 std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int writers);
-// Time guard of a concurrent sweep before size `next`: the last point's round median (its extra
-// "round_median_s", release to every thread done) scaled to the next size.
-bool concurrent_over_time_limit(const SweepConfig& sweep, double t_start, size_t next, BenchmarkResult& r,
-                                Progress& progress);
+// Time guard of a concurrent sweep of `threads` threads before size `next`: the last point's
+// round median (its extra "round_median_s", release to every thread done) scaled to the next
+// size, times that size's rounds (concurrent_rounds), each after sweep.rest_s.
+bool concurrent_over_time_limit(const SweepConfig& sweep, double t_start, size_t next, int threads,
+                                BenchmarkResult& r, Progress& progress);
 // Untimed and timed rounds of a concurrent sweep at `bytes` per thread, by the bytes of all
 // `threads` together.
 struct Rounds {
@@ -126,5 +127,7 @@ std::vector<BenchmarkResult> bench_gpu(const SweepConfig& cfg, const std::vector
 const std::vector<std::string>& gpu_benchmark_names();
 const std::vector<std::string>& cpu_benchmark_names();
 const std::vector<std::string>& model_benchmark_names();
+// The *-concurrent benchmarks: their sweep has concurrent_sizes(), not every size.
+bool is_concurrent_benchmark(const std::string& name);
 
 }  // namespace gemini::calibrate
