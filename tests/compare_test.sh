@@ -64,6 +64,16 @@ cli)
   # A good comparison: JSON written, exit 0 or 1 only.
   rc=0; "$SIM" compare "$RUN" --profile "$PROF" --json "$T/c.json" -j 1 > /dev/null || rc=$?
   [ "$rc" -le 1 ] && [ -s "$T/c.json" ] || { echo "compare on committed run: exit $rc"; exit 1; }
+  # Two runs of one preset and strategy get their file names in the label; a lone one does not.
+  cp "$RUN" "$T/other-interval.json"
+  rc=0; "$SIM" compare "$RUN" "$T/other-interval.json" --profile "$PROF" --no-engine --json "$T/two.json" > /dev/null || rc=$?
+  [ "$rc" -le 1 ] || { echo "compare on two runs: exit $rc"; exit 1; }
+  python3 - "$T/two.json" "$T/c.json" <<'PY'
+import json, sys
+labels = [r["label"] for r in json.load(open(sys.argv[1]))["runs"]]
+assert labels == ["tiny/gemini (tiny-gemini)", "tiny/gemini (other-interval)"], labels
+assert [r["label"] for r in json.load(open(sys.argv[2]))["runs"]] == ["tiny/gemini"]
+PY
   # A GPU run (the committed H100 one): refused with a CPU-only profile; with the GPU's profile
   # the snapshot copy is predicted as R device-to-host copies through the one GPU's link.
   GPU_RUN="$SRC/results/device/h100-compare-2026-11-27/run-gemini.json"

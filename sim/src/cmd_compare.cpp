@@ -1,7 +1,9 @@
 // gemini-sim compare: measured real/ runs vs the calibrated model and the SimGrid engine.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -63,6 +65,14 @@ void print_run(const MeasuredRun& run, const RunComparison& c, double tolerance)
   for (const auto& n : c.notes) std::printf("  note: %s\n", n.c_str());
 }
 
+// Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
+void disambiguate_labels(std::vector<RunComparison>& comparisons) {
+  std::map<std::string, int> uses;
+  for (const auto& c : comparisons) ++uses[c.label];
+  for (auto& c : comparisons)
+    if (uses[c.label] > 1) c.label += " (" + std::filesystem::path(c.path).stem().string() + ")";
+}
+
 }  // namespace
 
 int compare_command(const CompareOptions& o) {
@@ -97,6 +107,7 @@ int compare_command(const CompareOptions& o) {
   for (size_t i = 0; i < runs.size(); ++i) {
     comparisons[i] = predict_closed_form(runs[i], costs, o.min_phase_s, &inputs[i]);
   }
+  disambiguate_labels(comparisons);
   if (!o.no_engine) {
     // SimGrid runs one simulation per process: one forked child per run.
     std::vector<EngineOutcome> outcomes(runs.size());
