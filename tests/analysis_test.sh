@@ -72,4 +72,10 @@ grep -q "^| small | 4,240,896 | " "$T/model.md" && grep -q "^Fits: step = " "$T/
 if "$PY" model_table.py "$SRC"/results/device/h100-compare-2026-11-27/gpu-calibration.json > /dev/null 2>&1; then
   echo "model_table.py accepted a calibration without model benchmarks"; exit 1
 fi
+# Per-save disk timings from a committed run's event logs: every rank's disk saves, split.
+"$PY" save_events.py "$SRC/results/cpu/compare-vm/runs/small-disk-every10.events" > "$T/saves.md"
+[ "$(grep -c '^| [0-3] | ' "$T/saves.md")" -eq 12 ] && grep -q "^12 disk saves: write() median" "$T/saves.md" ||
+  { echo "save_events.py:"; cat "$T/saves.md"; exit 1; }
+mkdir -p "$T/empty"
+if "$PY" save_events.py "$T/empty" > /dev/null 2>&1; then echo "save_events.py accepted a directory without logs"; exit 1; fi
 echo "analysis scripts OK"

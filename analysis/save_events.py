@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Per-save timings of one gemini-launch run, from its ranks' event logs (the run's --run-dir,
+rankN.events.jsonl): for every save that wrote to disk, per rank, the seconds in write()
+(disk_s - disk_fsync_s: open and write into the page cache) and in the commit (fsync, renames,
+fsync of the directory), with the generation and iteration. Shows which saves of a run were
+slow and in which part.
+
+Usage: python3 analysis/save_events.py RUN_DIR [--all]   (--all: memory-only saves too)
+"""
+import argparse
+import glob
+import json
+import os
+import statistics
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run_dir")
+    ap.add_argument("--all", action="store_true", help="also saves that did not write to disk")
+    args = ap.parse_args()
+    files = sorted(glob.glob(os.path.join(args.run_dir, "rank*.events.jsonl")),
+                   key=lambda f: int(os.path.basename(f)[4:].split(".")[0]))
+    if not files:
+        raise SystemExit(f"{args.run_dir}: no rank*.events.jsonl files")
+    print("| rank | generation | iteration | disk write() s | disk commit s | memory save s | stall s |")
+    print("|---|---|---|---|---|---|---|")
+    writes, commits = [], []
+    for path in files:
+        rank = os.path.basename(path)[4:].split(".")[0]
+        with open(path) as f:
+            for line in f:
+                e = json.loads(line)
+                if e.get("e") != "save" or not (e.get("disk") or args.all):
+                    continue
+                w = e["disk_s"] - e["disk_fsync_s"] if e.get("disk") else None
+                c = e["disk_fsync_s"] if e.get("disk") else None
+                if w is not None:
+                    writes.append(w)
+                    commits.append(c)
+                cell = lambda v: "-" if v is None else f"{v:.3f}"
+                print(f'| {rank} | {e["gen"]} | {e["iteration"]} | {cell(w)} | {cell(c)} | '
+                      f'{e["memory_s"]:.3f} | {e["stall_s"]:.3f} |')
+    if writes:
+        print(f"\n{len(writes)} disk saves: write() median {statistics.median(writes):.3f} s "
+              f"(min {min(writes):.3f}, max {max(writes):.3f}); commit median {statistics.median(commits):.3f} s "
+              f"(min {min(commits):.3f}, max {max(commits):.3f})")
+
+
+if __name__ == "__main__":
+    main()
