@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Measurements behind docs/VALIDATION.md's CPU comparison (issue 4): 4 ranks in 2 machines,
-# tiny and small presets, disk / memory / gemini, a process failure and a machine failure.
+# tiny and small presets, disk / memory / gemini, a process failure and a machine failure;
+# plus small/disk saving every 10 iterations (about 10 s apart, the spacing of the memory and
+# gemini strategies' disk saves), for the rest-dependent disk write cost (docs/CALIBRATION.md).
 # Usage: bash results/cpu/compare-vm/run_all.sh [BUILD_DIR] [OUT_DIR]
 set -euo pipefail
 B=${1:-build-compare}
 OUT=${2:-results/cpu/compare-vm}
 mkdir -p "$OUT/runs"
+# run NAME PRESET STRATEGY INTERVAL [extra gemini-launch flags]
+run() {
+  local name=$1 preset=$2 strategy=$3 interval=$4
+  shift 4
+  "$B/real/gemini-launch" --ranks 4 --machines 2 --preset "$preset" --threads 1 --strategy "$strategy" \
+    "$@" --interval "$interval" --iterations 30 --fail 12:process:1 --fail 22:machine:1 \
+    --job "cmp-$name" --dir "/tmp/cmp-disk-$name" --run-dir "$OUT/runs/$name.events" \
+    --out "$OUT/runs/$name.json" > "$OUT/runs/$name.log" 2>&1
+  echo "done $name"
+}
 for preset in tiny small; do
-  for strategy in disk memory gemini; do
-    extra=()
-    [ "$strategy" = gemini ] && extra+=(--replicas 2)
-    [ "$strategy" != disk ] && extra+=(--persistent-interval 10)
-    "$B/real/gemini-launch" --ranks 4 --machines 2 --preset "$preset" --threads 1 --strategy "$strategy" \
-      "${extra[@]}" --interval 5 --iterations 30 --fail 12:process:1 --fail 22:machine:1 \
-      --job "cmp-$preset-$strategy" --dir "/tmp/cmp-disk-$preset-$strategy" \
-      --out "$OUT/runs/$preset-$strategy.json" > "$OUT/runs/$preset-$strategy.log" 2>&1
-    echo "done $preset $strategy"
-  done
+  run "$preset-disk" "$preset" disk 5
+  run "$preset-memory" "$preset" memory 5 --persistent-interval 10
+  run "$preset-gemini" "$preset" gemini 5 --replicas 2 --persistent-interval 10
 done
+run small-disk-every10 small disk 10
