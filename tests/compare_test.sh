@@ -109,6 +109,29 @@ want = 0.01 + run["checkpoint_bytes_per_rank"] / 1e8
 assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
 assert "concurrent-writers" in row["note"], row["note"]
 PY
+  # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured
+  # cost, scaled from the benchmark's 2R transfer threads to the run's 3R (training added).
+  GEM_RUN="$SRC/results/cpu/compare-vm/runs/small-gemini.json"
+  sed -e '/^  loopback_tcp_concurrent:/d' "$PROF" > "$T/t0.yaml"
+  sed -e '/^hardware:/a\  loopback_tcp_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}' "$T/t0.yaml" > "$T/t4.yaml"
+  for p in t0 t4; do
+    rc=0; "$SIM" compare "$GEM_RUN" --profile "$T/$p.yaml" --no-engine --json "$T/$p.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with $p.yaml: exit $rc"; exit 1; }
+  done
+  python3 - "$T/t0.json" "$T/t4.json" "$GEM_RUN" "$T/t0.yaml" <<'PY'
+import json, re, sys
+put = lambda path: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == "replicate_put_s")
+lone, conc = put(sys.argv[1]), put(sys.argv[2])
+run = json.load(open(sys.argv[3]))
+R, C, b = run["config"]["ranks"], run["environment"]["cpu_count"], run["checkpoint_bytes_per_rank"]
+m = re.search(r"^  loopback_tcp: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^}]+)\}", open(sys.argv[4]).read(), re.M)
+tcp = float(m.group(1)) + b / float(m.group(2))
+share = lambda n: max(1.0, n / C)
+want = (0.01 + b / 1e8) * share(3 * R) / share(2 * R) - max(1.0, 3 * R * min(2, C) / (2.0 * C)) * tcp
+got = conc["predicted_s"] - lone["predicted_s"]
+assert R == 4 and abs(got - want) <= 1e-6 * abs(want), (got, want)
+assert conc["note"].startswith("concurrent loopback TCP") and lone["note"].startswith("loopback TCP"), (conc["note"], lone["note"])
+PY
   sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 1}' "$PROF" > "$T/c1.yaml"
   expect2 "c1.yaml:.*needs concurrency >= 2" "$DISK_RUN" --profile "$T/c1.yaml"
   echo "compare cli: ok"

@@ -1,7 +1,4 @@
-// CPU microbenchmarks: host memcpy, disk write to durability + cold read, loopback TCP.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+// CPU microbenchmarks: host memcpy, disk write to durability + cold read, loopback TCP (one pair).
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +12,7 @@
 #include "../../real/src/socket_io.hpp"  // torch-free: the same loops real/ uses
 #include "buffer.hpp"
 #include "disk_io.hpp"
+#include "loopback.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 #include "gemini/calibrate/sizes.hpp"
 
@@ -32,12 +30,6 @@ double predicted(const SweepConfig& cfg, size_t next, const BenchmarkResult& r) 
   return predict_next_s(cfg, next, r.points.back().bytes, r.points.back().stats.median_s);
 }
 
-// ---- TCP -----------------------------------------------------------------------------------
-
-void set_nodelay(int fd) {
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
 }  // namespace
 
 BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress) {
@@ -156,49 +148,24 @@ BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress) {
                   "header and the payload, wait for a 1-byte acknowledgement";
   const uint64_t max = cfg.sizes.back();
   auto sendbuf = make_prefaulted(max, 5), recvbuf = make_prefaulted(max, 6);
-
-  const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (lfd < 0) throw_errno("socket");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(lfd, 1) != 0 ||
-      ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    const int e = errno;
-    ::close(lfd);
-    errno = e;
-    throw_errno("listen on 127.0.0.1");
-  }
+  const detail::LoopbackConnections conns(1);
+  const int cfd = conns[0].client;
+  // The receiver answers every transfer until a zero header (or a broken connection).
   std::atomic<bool> receiver_failed{false};
   std::thread receiver([&] {
-    const int fd = ::accept(lfd, nullptr, nullptr);
-    if (fd < 0) { receiver_failed = true; return; }
-    set_nodelay(fd);
     for (;;) {
       uint64_t n = 0;
-      if (!recv_all(fd, reinterpret_cast<char*>(&n), sizeof n)) { receiver_failed = true; break; }
+      if (!recv_all(conns[0].server, &n, sizeof n)) { receiver_failed = true; break; }
       if (n == 0 || n > max) break;
-      if (!recv_all(fd, recvbuf.get(), n) || !send_all(fd, "k", 1)) { receiver_failed = true; break; }
+      if (!recv_all(conns[0].server, recvbuf.get(), n) || !send_all(conns[0].server, "k", 1)) { receiver_failed = true; break; }
     }
-    ::close(fd);
   });
-  const int cfd = ::socket(AF_INET, SOCK_STREAM, 0);
   auto finish = [&] {
-    if (cfd >= 0) {
-      const uint64_t zero = 0;
-      send_all(cfd, reinterpret_cast<const char*>(&zero), sizeof zero);
-      ::shutdown(cfd, SHUT_RDWR);
-      ::close(cfd);
-    }
-    ::shutdown(lfd, SHUT_RDWR);  // wakes an accept() that never got its connection
+    const uint64_t zero = 0;
+    if (!send_all(cfd, &zero, sizeof zero)) ::shutdown(conns[0].server, SHUT_RDWR);
     receiver.join();
-    ::close(lfd);
   };
   try {
-    if (cfd < 0) throw_errno("socket");
-    if (::connect(cfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw_errno("connect 127.0.0.1");
-    set_nodelay(cfd);
     const double t_start = now_s();
     for (size_t i = 0; i < cfg.sizes.size(); ++i) {
       if (sweep_over_time_limit(cfg, t_start, i, predicted(cfg, i, r), r, progress)) break;
@@ -206,8 +173,8 @@ BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress) {
       const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
         char ack = 0;
         const double t0 = now_s();
-        if (!send_all(cfd, reinterpret_cast<const char*>(&n), sizeof n) || !send_all(cfd, sendbuf.get(), n) ||
-            !recv_all(cfd, &ack, 1) || receiver_failed)
+        if (!send_all(cfd, &n, sizeof n) || !send_all(cfd, sendbuf.get(), n) || !recv_all(cfd, &ack, 1) ||
+            receiver_failed)
           throw std::runtime_error("loopback TCP transfer failed");
         return now_s() - t0;
       });

@@ -37,7 +37,7 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
       continue;
     }
     if (i == "memcpy") { add("host-memcpy"); add("host-memcpy-concurrent"); continue; }
-    if (i == "tcp") { add("tcp-loopback"); continue; }
+    if (i == "tcp") { add("tcp-loopback"); add("tcp-loopback-concurrent"); continue; }
     if (i == "checksum") { add("checksum-xxh64"); add("checksum-xxh64-concurrent"); continue; }
     if (i == "shm") { add("shm-write-fresh"); add("shm-read-fresh"); continue; }
     if (i == "nccl") { add("nccl-allreduce"); continue; }
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   app.add_option("--warmups", warmups, "Untimed runs before each size (none from 1 GiB up)")->check(CLI::Range(0, 1000));
   app.add_option("--concurrency", concurrency,
                  "Threads at once in the *-concurrent benchmarks (copies, checksums, disk writers and "
-                 "readers), e.g. the ranks of a run on one host (default 4)")
+                 "readers, loopback transfers), e.g. the ranks of a run on one host (default 4)")
       ->check(CLI::Range(2, 256));
   app.add_option("--disk-stagger-ms", disk_stagger_ms,
                  "disk-write-concurrent: writer j starts j x this many ms after the others' release "
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
                  "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
-                 "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, checksum-xxh64, shm-write-fresh, "
+                 "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, "
                  "shm-read-fresh, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
@@ -219,6 +219,10 @@ int main(int argc, char** argv) {
   }
   if (has(wanted, "tcp-loopback")) {
     try { run.benchmarks.push_back(bench_tcp_loopback(cpu, progress)); } catch (const std::exception& e) { record_error("tcp-loopback", e); }
+    save();
+  }
+  if (has(wanted, "tcp-loopback-concurrent")) {
+    try { run.benchmarks.push_back(bench_tcp_loopback_concurrent(cpu, concurrency, progress)); } catch (const std::exception& e) { record_error("tcp-loopback-concurrent", e); }
     save();
   }
   if (has(wanted, "checksum-xxh64")) {

@@ -51,6 +51,7 @@ const HardwareField kHardwareFields[] = {
     {"disk-read-cold-concurrent", "local_disk_read_concurrent"},
     {"host-memcpy", "host_memcpy"},
     {"tcp-loopback", "loopback_tcp"},
+    {"tcp-loopback-concurrent", "loopback_tcp_concurrent"},
     {"checksum-xxh64", "checksum"},
     {"shm-write-fresh", "shm_write_fresh"},
     {"shm-read-fresh", "shm_read_fresh"},

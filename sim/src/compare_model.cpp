@@ -134,9 +134,15 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   // A disk save: all R ranks write their image to the one disk at once.
   const double disk_s = disk_shared_s(k.disk_write, k.disk_write_concurrent, R, b);
   // Replication (gemini): training (R threads), R senders and R receivers (checksumming on t
-  // threads each) run at once.
+  // threads each) run at once. With the concurrent loopback benchmark measured for R transfers,
+  // their cost is measured (how a transfer's two threads share the CPUs with the others') and
+  // training's R threads scale it by the runnable threads' share; else the lone transfer is
+  // slowed as if all 3R threads ran all the time.
   const double repl_runnable = 3.0 * R;
-  const double put_warm_s = tcp_slowdown(repl_runnable, C) * k.tcp.seconds(b) + checksum_s(R * (2.0 + threads));
+  const double transfer_s = measured_with(k.tcp_concurrent, R)
+                                ? k.tcp_concurrent.each.seconds(b) * share(repl_runnable, C) / share(2.0 * R, C)
+                                : tcp_slowdown(repl_runnable, C) * k.tcp.seconds(b);
+  const double put_warm_s = transfer_s + checksum_s(R * (2.0 + threads));
   const double fresh_extra_s = std::max(0.0, k.shm_write_fresh.seconds(b) - k.memcpy.seconds(b));
   const double put_fresh_s = put_warm_s + share(repl_runnable, C) * fresh_extra_s;
 
@@ -290,7 +296,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
                                                                      : " (single-writer bandwidth shared)")));
   }
   if (gemini) {
-    const std::string n = "loopback TCP + receiver XXH64 (+ fresh slot), " + std::to_string(R) + " training + " +
+    const std::string n = std::string(measured_with(k.tcp_concurrent, R) ? "concurrent loopback TCP" : "loopback TCP") +
+                          " + receiver XXH64 (+ fresh slot), " + std::to_string(R) + " training + " +
                           std::to_string(2 * R) + " transfer threads on " + std::to_string(C) + " CPUs";
     out.rows.push_back(row("replicate_put_s", "closed-form", run, puts, threshold_s, n));
     out.rows.push_back(row("replication_background_s", "closed-form", run, backgrounds, threshold_s,

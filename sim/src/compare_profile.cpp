@@ -43,7 +43,8 @@ HostCosts load_host_costs(const std::string& path) {
   for (auto [key, cost] : {std::pair{"host_memcpy_concurrent", &c.memcpy_concurrent},
                            std::pair{"checksum_concurrent", &c.checksum_concurrent},
                            std::pair{"local_disk_write_concurrent", &c.disk_write_concurrent},
-                           std::pair{"local_disk_read_concurrent", &c.disk_read_concurrent}}) {
+                           std::pair{"local_disk_read_concurrent", &c.disk_read_concurrent},
+                           std::pair{"loopback_tcp_concurrent", &c.tcp_concurrent}}) {
     if (h.has(key)) *cost = read_concurrent_profile_cost(h, key);
   }
   if (h.has("gpu_to_cpu") && h.has("cpu_to_gpu")) {

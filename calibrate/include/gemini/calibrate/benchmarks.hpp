@@ -68,6 +68,11 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
 // ranks when they all save or restore at one iteration (CPU time-sharing and the memory bus).
 BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string& name, int threads, Progress& progress);
 
+// `pairs` (>= 2) loopback TCP transfers at once, each its own connection with its own sender and
+// receiver thread ("tcp-loopback-concurrent"): bytes and seconds per transfer, sizes from
+// concurrent_sizes(). What real/'s ranks pay when they all replicate at one iteration.
+BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs, Progress& progress);
+
 // The same pair with `writers` (>= 2) threads at once, each its own file in one directory
 // ("disk-write-concurrent", "disk-read-cold-concurrent"): bytes and seconds per writer, sizes
 // from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.

@@ -1,0 +1,80 @@
+// Several loopback TCP transfers at once, each between its own sender and receiver thread on
+// its own connection: real/'s gemini replication, where every rank sends its checkpoint to a
+// peer machine at the same iteration. How N transfers share C CPUs depends on how much of a
+// lone transfer's time its two threads run at once, which the lone benchmark cannot tell.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../../real/src/socket_io.hpp"  // torch-free: the same loops real/ uses
+#include "buffer.hpp"
+#include "concurrent.hpp"
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/sizes.hpp"
+#include "loopback.hpp"
+
+namespace gemini::calibrate {
+
+using gemini::real::recv_all;
+using gemini::real::send_all;
+
+BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs, Progress& progress) {
+  if (pairs < 2) throw std::invalid_argument("tcp-loopback-concurrent needs at least 2 pairs");
+  BenchmarkResult r;
+  r.name = "tcp-loopback-concurrent";
+  r.description = std::to_string(pairs) + " one-way TCP transfers over 127.0.0.1 at once, each between its own "
+                  "sender and receiver thread on its own connection (8-byte header, payload, 1-byte "
+                  "acknowledgement); bytes and seconds are per transfer, timed by its sender";
+  r.extra["concurrency"] = pairs;
+  SweepConfig sweep = cfg;
+  sweep.sizes = concurrent_sizes(cfg, pairs);
+  const uint64_t max = sweep.sizes.back();
+  std::vector<detail::HostBuffer> send_bufs, recv_bufs;
+  for (int j = 0; j < pairs; ++j) {
+    send_bufs.push_back(detail::make_prefaulted(max, 60 + static_cast<uint64_t>(j)));
+    recv_bufs.push_back(detail::make_prefaulted(max, 90 + static_cast<uint64_t>(j)));
+  }
+  const detail::LoopbackConnections conns(pairs);
+  // Thread j < pairs sends on connection j and returns its time; thread pairs + j receives it.
+  auto transfer = [&](int i, uint64_t n) -> double {
+    const bool sender = i < pairs;
+    const int j = sender ? i : i - pairs;
+    if (sender) {
+      char ack = 0;
+      const double t0 = now_s();
+      if (!send_all(conns[j].client, &n, sizeof n) || !send_all(conns[j].client, send_bufs[static_cast<size_t>(j)].get(), n) ||
+          !recv_all(conns[j].client, &ack, 1))
+        throw std::runtime_error("loopback TCP transfer " + std::to_string(j) + " failed (sender)");
+      return now_s() - t0;
+    }
+    uint64_t header = 0;
+    if (!recv_all(conns[j].server, &header, sizeof header) || header != n ||
+        !recv_all(conns[j].server, recv_bufs[static_cast<size_t>(j)].get(), n) || !send_all(conns[j].server, "k", 1))
+      throw std::runtime_error("loopback TCP transfer " + std::to_string(j) + " failed (receiver)");
+    return 0;
+  };
+  const double t_start = now_s();
+  for (size_t i = 0; i < sweep.sizes.size(); ++i) {
+    if (concurrent_over_time_limit(sweep, t_start, i, pairs, r, progress)) break;
+    const uint64_t n = sweep.sizes[i];
+    const Rounds rounds_wanted = concurrent_rounds(sweep, n, pairs);
+    std::vector<double> per_transfer, rounds;
+    for (int k = 0; k < rounds_wanted.warmups + rounds_wanted.reps; ++k) {
+      const double r0 = now_s();
+      const std::vector<double> t = detail::run_together(2 * pairs, [&](int thread) { return transfer(thread, n); });
+      if (k < rounds_wanted.warmups) continue;
+      rounds.push_back(now_s() - r0);
+      per_transfer.insert(per_transfer.end(), t.begin(), t.begin() + pairs);
+    }
+    add_point(r, n, summarize(per_transfer), progress,
+              {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}});
+  }
+  r.notes.push_back("loopback measures the kernel's TCP stack and memory copies, not a NIC");
+  // As for the concurrent copies: transfers shorter than a time slice take turns instead of
+  // sharing the CPUs, so the sizes where they do share set the line.
+  fit_medians(r, FitWeighting::absolute);
+  r.notes.push_back("fitted with absolute weighting: sizes below a scheduler time slice do not overlap");
+  return r;
+}
+
+}  // namespace gemini::calibrate
