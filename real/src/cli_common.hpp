@@ -10,6 +10,7 @@
 #include <string>
 
 #include "presets.hpp"
+#include "trainer_options.hpp"
 
 namespace gemini::real {
 
@@ -20,16 +21,6 @@ inline CLI::Validator device_validator() {
       },
       "DEVICE");
 }
-
-// The fields add_trainer_options binds, with the defaults the commands share.
-struct TrainerOptions {
-  std::string preset = "tiny";
-  std::string device = "cpu";
-  int threads = 0;
-  std::string dir = "/tmp/gemini-ckpt";
-  std::string shm_dir;
-  uint64_t seed = 1234;
-};
 
 // --preset, --device, --threads, --dir, --shm-dir, --seed: the same meaning in every command.
 template <typename Options>

@@ -5,24 +5,22 @@
 #include <string>
 #include <vector>
 
+#include "trainer_options.hpp"
+
 namespace CLI {
 class App;
 }
 
 namespace gemini::real {
 
-struct RankOptions {
-  std::string preset = "tiny";
-  std::string device = "cpu";
+// The trainer options (threads default 1 here: several ranks share one host's CPUs) and the rank's.
+struct RankOptions : TrainerOptions {
+  RankOptions() { threads = 1; }
   std::string strategy = "memory";  // none | disk | memory | gemini
   int64_t interval = 10;            // checkpoint every N iterations
   int64_t persistent_interval = 0;  // memory/gemini: also save to disk every N (0: never)
   int64_t iterations = 100;
-  int threads = 1;
-  std::string dir = "/tmp/gemini-ckpt";
-  std::string shm_dir;
   std::string job = "train";
-  uint64_t seed = 1234;
   int machines = 1;                 // ranks are grouped into this many machines
   int replicas = 2;                 // gemini: m, copies of each checkpoint counting the owner's
   std::string placement = "auto";   // group | ring | auto (GEMINI Algorithm 1)
