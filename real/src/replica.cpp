@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "socket_io.hpp"
 #include "state_image.hpp"
 
 namespace gemini::real {
@@ -30,7 +31,6 @@ constexpr char kMagic[8] = {'G', 'E', 'M', 'R', 'E', 'P', 'L', '1'};
 constexpr uint8_t kPut = 1, kGet = 2;
 constexpr uint32_t kMaxToken = 1024;
 constexpr uint64_t kMinImageBytes = 48;  // an image's fixed header (state_image.hpp)
-constexpr size_t kChunk = size_t{8} << 20;
 
 [[noreturn]] void sys_fail(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -54,39 +54,12 @@ void set_timeouts(int fd, int seconds) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-void send_all(int fd, const void* data, size_t n) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  while (n > 0) {
-    ssize_t w = ::send(fd, p, std::min(n, kChunk), MSG_NOSIGNAL);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      sys_fail("send");
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-}
-
-void recv_all(int fd, void* data, size_t n) {
-  auto* p = static_cast<uint8_t*>(data);
-  while (n > 0) {
-    ssize_t r = ::recv(fd, p, std::min(n, kChunk), 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      sys_fail("recv");
-    }
-    if (r == 0) throw std::runtime_error("peer closed the connection");
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-}
-
 template <typename T>
-void send_pod(int fd, T v) { send_all(fd, &v, sizeof v); }
+void send_pod(int fd, T v) { send_all_or_throw(fd, &v, sizeof v); }
 template <typename T>
 T recv_pod(int fd) {
   T v{};
-  recv_all(fd, &v, sizeof v);
+  recv_all_or_throw(fd, &v, sizeof v);
   return v;
 }
 
@@ -120,9 +93,9 @@ int connect_to(const std::string& address, int io_timeout_s) {
 }
 
 void send_hello(int fd, const std::string& token, uint8_t op, uint32_t owner, uint64_t arg) {
-  send_all(fd, kMagic, sizeof kMagic);
+  send_all_or_throw(fd, kMagic, sizeof kMagic);
   send_pod<uint32_t>(fd, static_cast<uint32_t>(token.size()));
-  send_all(fd, token.data(), token.size());
+  send_all_or_throw(fd, token.data(), token.size());
   send_pod<uint8_t>(fd, op);
   send_pod<uint32_t>(fd, owner);
   send_pod<uint64_t>(fd, arg);
@@ -243,12 +216,12 @@ ReplicaServiceStats ReplicaService::stats() {
 
 void ReplicaService::handle(int fd) {
   char magic[8];
-  recv_all(fd, magic, sizeof magic);
+  recv_all_or_throw(fd, magic, sizeof magic);
   if (std::memcmp(magic, kMagic, sizeof magic) != 0) throw std::runtime_error("bad magic");
   const auto token_len = recv_pod<uint32_t>(fd);
   if (token_len > kMaxToken) throw std::runtime_error("token too long");
   std::string token(token_len, '\0');
-  recv_all(fd, token.data(), token_len);
+  recv_all_or_throw(fd, token.data(), token_len);
   if (!same_token(token, config_.token)) {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.rejected_tokens;
@@ -271,7 +244,7 @@ void ReplicaService::handle(int fd) {
     MemoryStore* store = segment(owner, arg);
     int slot = -1;
     uint8_t* dst = store->begin_save(arg, &slot);
-    recv_all(fd, dst, arg);
+    recv_all_or_throw(fd, dst, arg);
     try {
       verify_image(dst, arg);
     } catch (const ImageError& e) {
@@ -297,7 +270,7 @@ void ReplicaService::handle(int fd) {
     }
     send_pod<uint8_t>(fd, 0);
     send_pod<uint64_t>(fd, view->bytes);
-    send_all(fd, view->data, view->bytes);
+    send_all_or_throw(fd, view->data, view->bytes);
     ++stats_.gets;
   } else {
     throw std::runtime_error("unknown op");
@@ -311,11 +284,11 @@ PutResult put_replica(const std::string& address, const std::string& token, int 
   Socket s(connect_to(address, io_timeout_s));
   send_hello(s.fd, token, kPut, static_cast<uint32_t>(owner), bytes);
   if (halfway) {
-    send_all(s.fd, image, bytes / 2);
+    send_all_or_throw(s.fd, image, bytes / 2);
     halfway();
-    send_all(s.fd, image + bytes / 2, bytes - bytes / 2);
+    send_all_or_throw(s.fd, image + bytes / 2, bytes - bytes / 2);
   } else {
-    send_all(s.fd, image, bytes);
+    send_all_or_throw(s.fd, image, bytes);
   }
   const auto status = recv_pod<uint8_t>(s.fd);
   const auto iteration = recv_pod<uint64_t>(s.fd);
@@ -336,7 +309,7 @@ FetchResult fetch_replica(const std::string& address, const std::string& token, 
                              std::to_string(iteration) + " of rank " + std::to_string(owner));
   }
   out.ensure(bytes);
-  recv_all(s.fd, out.data(), bytes);
+  recv_all_or_throw(s.fd, out.data(), bytes);
   r.bytes = bytes;
   r.fetch_s = since(t0);
   auto t1 = Clock::now();
