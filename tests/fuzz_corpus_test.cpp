@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "fuzz/source_tree_links.hpp"
 #include "gemini/failure_log.hpp"
 #include "gemini/scenario.hpp"
 #include "gemini/sweep.hpp"
@@ -24,15 +25,10 @@ struct Rejected {
   std::string message;
 };
 
-// As in the fuzz targets (tests/fuzz/fuzz_inputs.cpp), each input is parsed from a scratch tree
-// beside links to the source tree's folders, so that "../scenarios/x.yaml" resolves.
+// As in the fuzz targets (tests/fuzz/fuzz_inputs.cpp), each input is parsed from the scratch
+// tree of tests/fuzz/source_tree_links.hpp, so that "../scenarios/x.yaml" resolves.
 struct Tree {
-  Tree() {
-    for (const char* name : {"scenarios", "sweeps", "models", "tests", "calibrate"}) {
-      fs::create_directory_symlink(fs::path(GEMINI_SOURCE_DIR) / name, scratch.dir / name);
-    }
-    fs::create_directories(scratch.dir / "in");
-  }
+  Tree() { gemini::test::link_source_tree(scratch.dir, GEMINI_SOURCE_DIR); }
   std::string place(const std::string& input) const {
     const fs::path to = scratch.dir / "in" / fs::path(input).filename();
     fs::copy_file(input, to, fs::copy_options::overwrite_existing);

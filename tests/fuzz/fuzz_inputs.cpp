@@ -15,21 +15,16 @@
 #include "gemini/failure_log.hpp"
 #include "gemini/scenario.hpp"
 #include "gemini/sweep.hpp"
+#include "source_tree_links.hpp"
 
 namespace {
 
-// The input is written to /tmp/gemini-fuzz-PID/in/input.SUFFIX, beside links to the source tree's
-// scenarios/, sweeps/, models/, tests/ and calibrate/: relative references such as
-// "scenario: ../scenarios/x.yaml" in a sweep resolve as they do in the repository, so the fuzzer
-// gets past them into the deeper checks.
+// The input is written to /tmp/gemini-fuzz-PID/in/input.SUFFIX, in the scratch tree of
+// source_tree_links.hpp.
 std::string scratch_file(const char* suffix) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("gemini-fuzz-" + std::to_string(::getpid()));
-  fs::create_directories(dir / "in");
-  for (const char* name : {"scenarios", "sweeps", "models", "tests", "calibrate"}) {
-    std::error_code ignored;
-    fs::create_directory_symlink(fs::path(GEMINI_SOURCE_DIR) / name, dir / name, ignored);
-  }
+  gemini::test::link_source_tree(dir, GEMINI_SOURCE_DIR);
   return (dir / "in" / (std::string("input") + suffix)).string();
 }
 
