@@ -1,7 +1,7 @@
 // Determinism (issue 8): the same scenario and seed give byte-identical outputs across runs and
-// across 1 vs 2 worker processes, for `gemini-sim SCENARIO` (JSON and CSV, with a --seed
-// override; cli_test's JsonDoesNotDependOnJobs covers the scenario's own seed) and for
-// `gemini-sim sweep` (every file of the output folder). Run as subprocesses.
+// across 1 vs 2 worker processes, for `gemini-sim SCENARIO` (JSON and CSV, with the scenario's
+// own seed and with a --seed override) and for `gemini-sim sweep` (every file of the output
+// folder). Run as subprocesses.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -33,12 +33,14 @@ std::map<std::string, std::string> files_of(const fs::path& dir) {
 TEST(Determinism, RunIsByteIdenticalAcrossRunsAndJobs) {
   const test::Scratch s("gemini_determinism_run_");
   const std::string scenario = "'" + kSourceDir + "/scenarios/gemini-p3dn-gpt2-40b.yaml'";
+  // seed < 0: the scenario's own seed (no --seed).
   auto simulate = [&](const std::string& tag, int jobs, int seed) {
-    const std::string args = scenario + " --trials 6 --seed " + std::to_string(seed) + " --jobs " +
-                             std::to_string(jobs) + " --quiet --json " + s.q(tag + ".json") + " --csv " +
+    const std::string args = scenario + " --trials 6" + (seed >= 0 ? " --seed " + std::to_string(seed) : "") +
+                             " --jobs " + std::to_string(jobs) + " --quiet --json " + s.q(tag + ".json") + " --csv " +
                              s.q(tag + ".csv");
     const CommandResult r = run(args);
     EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_FALSE(fs::exists(s.dir / (tag + ".json.tmp"))) << "the temporary output file was left";
     return std::make_pair(slurp(s.dir / (tag + ".json")), slurp(s.dir / (tag + ".csv")));
   };
   const auto first = simulate("a", 1, 7);
@@ -49,6 +51,8 @@ TEST(Determinism, RunIsByteIdenticalAcrossRunsAndJobs) {
   EXPECT_EQ(simulate("d", 2, 7), first) << "two runs with --jobs 2 differ";
   // The seed does reach the simulation: another one gives other results.
   EXPECT_NE(simulate("e", 2, 8).first, first.first);
+  const auto own = simulate("f", 1, -1);
+  EXPECT_EQ(simulate("g", 2, -1), own) << "the scenario's own seed: --jobs 2 differs from --jobs 1";
 }
 
 TEST(Determinism, SweepIsByteIdenticalAcrossRunsAndJobs) {
