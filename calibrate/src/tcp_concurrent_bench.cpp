@@ -2,6 +2,8 @@
 // its own connection: real/'s gemini replication, where every rank sends its checkpoint to a
 // peer machine at the same iteration. How N transfers share C CPUs depends on how much of a
 // lone transfer's time its two threads run at once, which the lone benchmark cannot tell.
+#include <sys/socket.h>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,21 +38,28 @@ BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs,
   }
   const detail::LoopbackConnections conns(pairs);
   // Thread j < pairs sends on connection j and returns its time; thread pairs + j receives it.
+  // A side that fails shuts its end down, so that its partner's blocking call returns too.
+  auto fail = [](int fd, int j, const char* side) {
+    ::shutdown(fd, SHUT_RDWR);
+    throw std::runtime_error("loopback TCP transfer " + std::to_string(j) + " failed (" + side + ")");
+  };
   auto transfer = [&](int i, uint64_t n) -> double {
     const bool sender = i < pairs;
     const int j = sender ? i : i - pairs;
     if (sender) {
+      const int fd = conns[j].client;
       char ack = 0;
       const double t0 = now_s();
-      if (!send_all(conns[j].client, &n, sizeof n) || !send_all(conns[j].client, send_bufs[static_cast<size_t>(j)].get(), n) ||
-          !recv_all(conns[j].client, &ack, 1))
-        throw std::runtime_error("loopback TCP transfer " + std::to_string(j) + " failed (sender)");
+      if (!send_all(fd, &n, sizeof n) || !send_all(fd, send_bufs[static_cast<size_t>(j)].get(), n) ||
+          !recv_all(fd, &ack, 1))
+        fail(fd, j, "sender");
       return now_s() - t0;
     }
+    const int fd = conns[j].server;
     uint64_t header = 0;
-    if (!recv_all(conns[j].server, &header, sizeof header) || header != n ||
-        !recv_all(conns[j].server, recv_bufs[static_cast<size_t>(j)].get(), n) || !send_all(conns[j].server, "k", 1))
-      throw std::runtime_error("loopback TCP transfer " + std::to_string(j) + " failed (receiver)");
+    if (!recv_all(fd, &header, sizeof header) || header != n ||
+        !recv_all(fd, recv_bufs[static_cast<size_t>(j)].get(), n) || !send_all(fd, "k", 1))
+      fail(fd, j, "receiver");
     return 0;
   };
   const double t_start = now_s();
