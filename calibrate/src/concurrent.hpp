@@ -3,10 +3,14 @@
 // read at the same iteration) instead of predicting it from a benchmark that ran alone.
 #pragma once
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <thread>
 #include <vector>
+
+#include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/timing.hpp"
 
 namespace gemini::calibrate::detail {
 
@@ -36,6 +40,33 @@ inline std::vector<double> run_together(int n, const std::function<double(int)>&
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   return seconds;
+}
+
+// The sweep of a concurrent benchmark with one result, over sweep.sizes (already
+// concurrent_sizes()): per size, after the time guard, concurrent_rounds() rounds of `threads`
+// threads; each round calls before_round() (untimed), then round(n), which returns the
+// round's samples and is timed as the round. Adds one point per size with the samples, the
+// round median ("round_median_s") and the timed rounds ("rounds").
+inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkResult& r, Progress& progress,
+                             const std::function<void()>& before_round,
+                             const std::function<std::vector<double>(uint64_t)>& round) {
+  const double t_start = now_s();
+  for (size_t i = 0; i < sweep.sizes.size(); ++i) {
+    if (concurrent_over_time_limit(sweep, t_start, i, threads, r, progress)) break;
+    const uint64_t n = sweep.sizes[i];
+    const Rounds wanted = concurrent_rounds(sweep, n, threads);
+    std::vector<double> samples, rounds;
+    for (int k = 0; k < wanted.warmups + wanted.reps; ++k) {
+      before_round();
+      const double r0 = now_s();
+      const std::vector<double> t = round(n);
+      if (k < wanted.warmups) continue;
+      rounds.push_back(now_s() - r0);
+      samples.insert(samples.end(), t.begin(), t.end());
+    }
+    add_point(r, n, summarize(samples), progress,
+              {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}});
+  }
 }
 
 }  // namespace gemini::calibrate::detail

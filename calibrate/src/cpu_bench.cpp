@@ -20,7 +20,6 @@ namespace gemini::calibrate {
 
 namespace {
 using detail::make_prefaulted;
-using detail::throw_errno;
 using gemini::real::recv_all;
 using gemini::real::send_all;
 

@@ -3,8 +3,6 @@
 // single-writer benchmark cannot predict it by dividing bandwidth: concurrent fsyncs share the
 // file system's journal commits and each waits for the others' dirty pages.
 #include <algorithm>
-#include <chrono>
-#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,7 +66,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
       const double r0 = now_s();
       const std::vector<double> wrote =
           detail::run_together(writers, [&](int j) {
-            if (stagger_ms > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(j * stagger_ms));
+            detail::rest(j * stagger_ms / 1e3);
             return detail::write_durable(tmp.path(), stem(j), src.get(), n, true);
           });
       double round_s = now_s() - r0;

@@ -37,33 +37,19 @@ BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string&
   detail::CacheFlusher flusher;
   r.extra["cache_flush_bytes"] = flusher.bytes;
   std::vector<uint64_t> sinks(static_cast<size_t>(threads), 0);
-  const double t_start = now_s();
-  for (size_t i = 0; i < sweep.sizes.size(); ++i) {
-    if (concurrent_over_time_limit(sweep, t_start, i, threads, r, progress)) break;
-    const uint64_t n = sweep.sizes[i];
-    const Rounds rounds_wanted = concurrent_rounds(sweep, n, threads);
-    const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;
-    std::vector<double> per_thread, rounds;
-    for (int k = 0; k < warm + reps; ++k) {
-      flusher.flush();
-      const double r0 = now_s();
-      const std::vector<double> t = detail::run_together(threads, [&](int j) {
-        const auto u = static_cast<size_t>(j);
-        const double t0 = now_s();
-        if (copy) {
-          std::memcpy(dst[u].get(), src[u].get(), n);
-          detail::clobber_memory();
-        } else {
-          sinks[u] += gemini::real::xxh64(src[u].get(), n);
-        }
-        return now_s() - t0;
-      });
-      if (k < warm) continue;
-      rounds.push_back(now_s() - r0);
-      per_thread.insert(per_thread.end(), t.begin(), t.end());
-    }
-    add_point(r, n, summarize(per_thread), progress, {{"round_median_s", summarize(rounds).median_s}});
-  }
+  detail::sweep_concurrent(sweep, threads, r, progress, [&] { flusher.flush(); }, [&](uint64_t n) {
+    return detail::run_together(threads, [&](int j) {
+      const auto u = static_cast<size_t>(j);
+      const double t0 = now_s();
+      if (copy) {
+        std::memcpy(dst[u].get(), src[u].get(), n);
+        detail::clobber_memory();
+      } else {
+        sinks[u] += gemini::real::xxh64(src[u].get(), n);
+      }
+      return now_s() - t0;
+    });
+  });
   uint64_t sink = 0;
   for (uint64_t s : sinks) sink ^= s;
   r.extra["checksum_sink"] = sink;  // keeps the hashing observable

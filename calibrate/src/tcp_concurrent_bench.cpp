@@ -62,22 +62,12 @@ BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs,
       fail(fd, j, "receiver");
     return 0;
   };
-  const double t_start = now_s();
-  for (size_t i = 0; i < sweep.sizes.size(); ++i) {
-    if (concurrent_over_time_limit(sweep, t_start, i, pairs, r, progress)) break;
-    const uint64_t n = sweep.sizes[i];
-    const Rounds rounds_wanted = concurrent_rounds(sweep, n, pairs);
-    std::vector<double> per_transfer, rounds;
-    for (int k = 0; k < rounds_wanted.warmups + rounds_wanted.reps; ++k) {
-      const double r0 = now_s();
-      const std::vector<double> t = detail::run_together(2 * pairs, [&](int thread) { return transfer(thread, n); });
-      if (k < rounds_wanted.warmups) continue;
-      rounds.push_back(now_s() - r0);
-      per_transfer.insert(per_transfer.end(), t.begin(), t.begin() + pairs);
-    }
-    add_point(r, n, summarize(per_transfer), progress,
-              {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}});
-  }
+  // Each transfer's sample is its sender's time; the receivers' zeros are dropped.
+  detail::sweep_concurrent(sweep, pairs, r, progress, [] {}, [&](uint64_t n) {
+    std::vector<double> t = detail::run_together(2 * pairs, [&](int thread) { return transfer(thread, n); });
+    t.resize(static_cast<size_t>(pairs));
+    return t;
+  });
   r.notes.push_back("loopback measures the kernel's TCP stack and memory copies, not a NIC");
   // As for the concurrent copies: transfers shorter than a time slice take turns instead of
   // sharing the CPUs, so the sizes where they do share set the line.
