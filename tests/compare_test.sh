@@ -75,7 +75,8 @@ assert labels == ["tiny/gemini (tiny-gemini)", "tiny/gemini (other-interval)"], 
 assert [r["label"] for r in json.load(open(sys.argv[2]))["runs"]] == ["tiny/gemini"]
 PY
   # A GPU run (the committed H100 one): refused with a CPU-only profile; with the GPU's profile
-  # the snapshot copy is predicted as R device-to-host copies through the one GPU's link.
+  # the snapshot copy is predicted as R device-to-host copies through the one GPU's link, and as
+  # one per link when each rank had its own GPU.
   GPU_RUN="$SRC/results/device/h100-compare-2026-11-27/run-gemini.json"
   GPU_PROF="$SRC/calibrate/profiles/h100-sxm-80gb.yaml"
   expect2 "ran on cuda:0 but .* has no GPU copy costs" "$GPU_RUN" --profile "$PROF"
@@ -94,6 +95,22 @@ want = alpha + ranks * image / bw
 assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
 assert "device-to-host" in row["note"], row["note"]
 PY
+  # The same run as if its ranks had one GPU each (environment.gpus_used): one copy per link.
+  python3 -c "import json; d=json.load(open('$GPU_RUN')); d['environment']['gpus_used']=d['config']['ranks']; json.dump(d, open('$T/gpus.json','w'))"
+  rc=0; "$SIM" compare "$T/gpus.json" --profile "$GPU_PROF" --no-engine --json "$T/gs.json" > /dev/null || rc=$?
+  [ "$rc" -le 1 ] || { echo "compare on the one-GPU-per-rank run: exit $rc"; exit 1; }
+  python3 - "$T/gs.json" "$GPU_PROF" "$GPU_RUN" <<'PY'
+import json, re, sys
+own = next(p for p in json.load(open(sys.argv[1]))["runs"][0]["phases"] if p["phase"] == "snapshot_copy_s")
+m = re.search(r"^  gpu_to_cpu: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^}]+)\}", open(sys.argv[2]).read(), re.M)
+run = json.load(open(sys.argv[3]))
+want = float(m.group(1)) + run["checkpoint_bytes_per_rank"] / float(m.group(2))
+assert abs(own["predicted_s"] - want) <= 1e-6 * want, (own["predicted_s"], want)
+assert "1 rank(s) through each GPU" in own["note"], own["note"]
+PY
+  # Replication over NCCL is not what compare models: refused, not mispredicted.
+  python3 -c "import json; d=json.load(open('$GPU_RUN')); d['config']['replication_transport']='nccl'; json.dump(d, open('$T/nccl.json','w'))"
+  expect2 "replication_transport is 'nccl'" "$T/nccl.json" --profile "$GPU_PROF"
   # Concurrent-writer disk costs: used when the run has exactly that many ranks writing at once.
   DISK_RUN="$SRC/results/cpu/compare-vm/runs/small-disk.json"
   sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}' "$PROF" > "$T/c4.yaml"

@@ -77,7 +77,7 @@ TEST(KvStore, BindsOnlyTheAddressGiven) {
 
 TEST(KvStore, GarbageAndBrokenConnectionsLeaveTheStoreWorking) {
   KvServer server("127.0.0.1", 0);
-  for (const std::string junk : {std::string("\x09", 1), std::string("\x01\xff\xff\xff\xff", 5), std::string(64, 'z')}) {
+  for (const std::string& junk : {std::string("\x09", 1), std::string("\x01\xff\xff\xff\xff", 5), std::string(64, 'z')}) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;

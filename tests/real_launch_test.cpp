@@ -328,6 +328,12 @@ TEST_F(LaunchTest, BadFlagsExitTwo) {
   EXPECT_EQ(rc, 2);
   launch("--strategy memory --shm-dir /nonexistent/gemini-test", &rc);
   EXPECT_EQ(rc, 2);
+  launch("--strategy disk --collective nccl", &rc);  // NCCL runs on GPUs only
+  EXPECT_EQ(rc, 2);
+  launch("--strategy gemini --replicas 2 --replication-transport nccl", &rc);
+  EXPECT_EQ(rc, 2);
+  launch("--strategy memory --device cuda --replication-transport nccl", &rc);  // no replicas to send
+  EXPECT_EQ(rc, 2);
   EXPECT_EQ(run(std::string(GEMINI_LAUNCH) + " --ranks 3 --machines 2 2>/dev/null"), 2);
   EXPECT_EQ(run(std::string(GEMINI_LAUNCH) + " --bogus 2>/dev/null"), 2);
   // A rank started by hand without the rendezvous variables.

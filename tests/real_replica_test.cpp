@@ -50,6 +50,14 @@ void unlink_replica_segment(const gr::ReplicaServiceConfig& c, int owner) {
 std::string unique(const std::string& what) {
   return "rt" + std::to_string(::getpid()) + "-" + what;
 }
+
+// A service configuration with the tests' token and segments named for this process and `what`.
+gr::ReplicaServiceConfig service_config(const std::string& what) {
+  gr::ReplicaServiceConfig c;
+  c.token = "secret-token";
+  c.segments.job = unique(what);
+  return c;
+}
 }  // namespace
 
 TEST(Placement, GroupRingAndAlgorithm1) {
@@ -78,9 +86,7 @@ TEST(Placement, GroupRingAndAlgorithm1) {
 }
 
 TEST(ReplicaService, TokenCheckedVerifiedStoredAndFetched) {
-  gr::ReplicaServiceConfig c;
-  c.token = "secret-token";
-  c.segments.job = unique("svc-m1");
+  const gr::ReplicaServiceConfig c = service_config("svc-m1");
   gr::ReplicaService service(c);
   EXPECT_EQ(service.address().rfind("127.0.0.1:", 0), 0u);
   const auto image = make_image(20);
@@ -152,10 +158,8 @@ int raw_put(uint16_t port, const std::string& token, uint32_t owner, uint64_t de
 // claims more bytes than sent, a corrupt image. Each is refused, the replica already held stays
 // loadable, and the service goes on serving.
 TEST(ReplicaService, MalformedPutsAreRefusedAndKeepTheHeldReplica) {
-  gr::ReplicaServiceConfig c;
-  c.token = "secret-token";
+  gr::ReplicaServiceConfig c = service_config("svc-bad");
   c.io_timeout_s = 5;
-  c.segments.job = unique("svc-bad");
   std::mutex mu;
   std::vector<std::string> refusals;  // what the service reported, in order
   c.on_refused = [&](const std::string& why) {
@@ -209,9 +213,7 @@ TEST(ReplicaService, MalformedPutsAreRefusedAndKeepTheHeldReplica) {
 // A holder that answers a GET with another iteration's image (its slot header says 21, the image
 // inside is 20: a corrupt or confused holder) is refused by the fetcher, which checks the image.
 TEST(ReplicaService, FetchRefusesAnImageOfAnotherIteration) {
-  gr::ReplicaServiceConfig c;
-  c.token = "secret-token";
-  c.segments.job = unique("svc-iter");
+  const gr::ReplicaServiceConfig c = service_config("svc-iter");
   gr::ReplicaService service(c);
   const auto image = make_image(20);
   gr::put_replica(service.address(), c.token, 2, image.data(), image.size());
@@ -239,6 +241,35 @@ TEST(ReplicaService, FetchRefusesAnImageOfAnotherIteration) {
     EXPECT_NE(std::string(e.what()).find("wrong iteration"), std::string::npos) << e.what();
   }
   unlink_replica_segment(c, 2);
+}
+
+// The NCCL exchange receives into the holder's slot itself: same verification and keep-the-old
+// rule as a PUT, and the result is fetchable over TCP like any replica.
+TEST(ReplicaService, LocalReceiveIsVerifiedCommittedAndFetchable) {
+  const gr::ReplicaServiceConfig c = service_config("svc-local");
+  gr::ReplicaService service(c);
+  const auto image = make_image(30);
+  auto slot = service.begin_local(5, image.size());
+  std::memcpy(slot.data, image.data(), image.size());
+  EXPECT_EQ(service.commit_local(slot), 30u);
+  EXPECT_EQ(service.held_iterations(5), std::vector<uint64_t>({30}));
+
+  auto bad = make_image(35);
+  bad[bad.size() / 3] ^= 4;
+  slot = service.begin_local(5, bad.size());
+  std::memcpy(slot.data, bad.data(), bad.size());
+  EXPECT_THROW(service.commit_local(slot), gr::ImageError);
+  EXPECT_EQ(service.held_iterations(5), std::vector<uint64_t>({30}));  // the torn one is not exposed
+  EXPECT_THROW(service.begin_local(5, 3), std::invalid_argument);     // smaller than any header
+  const auto st = service.stats();
+  EXPECT_EQ(st.puts, 1u);
+  EXPECT_EQ(st.put_receive_s.size(), 1u);
+  EXPECT_EQ(st.failed, 1u);
+
+  gr::HostBuffer out;
+  ASSERT_EQ(gr::fetch_replica(service.address(), c.token, 5, 30, out).bytes, image.size());
+  EXPECT_EQ(std::memcmp(out.data(), image.data(), image.size()), 0);
+  unlink_replica_segment(c, 5);
 }
 
 TEST(ReplicaService, RejectsBadBindAddress) {

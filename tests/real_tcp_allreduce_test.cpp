@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "dist.hpp"
+#include "nccl_comm.hpp"
 #include "tcp_allreduce.hpp"
 
 namespace fs = std::filesystem;
@@ -362,7 +363,8 @@ TEST(TcpCollective, ThroughTheTcpStoreLikeTheRanks) {
   using gemini::real::dist::KvStore;
   EXPECT_EQ(Collective::check_kind("tcp"), "");
   EXPECT_EQ(Collective::check_kind("auto"), "");
-  EXPECT_NE(Collective::check_kind("nccl"), "");
+  EXPECT_EQ(Collective::check_kind("nccl").empty(), gemini::real::NcclComm::compiled());
+  EXPECT_NE(Collective::check_kind("mpi"), "");
   EXPECT_EQ(Collective::check_kind("gloo").empty(), Collective::available());
   const auto timeout = std::chrono::milliseconds(20000);
   auto server = KvStore::serve("127.0.0.1", 0, timeout);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "kv_store.hpp"
+#include "nccl_comm.hpp"
 #include "tcp_allreduce.hpp"
 
 namespace gemini::real::dist {
@@ -147,12 +148,20 @@ class ClientStore : public c10d::Store {
 }  // namespace
 #endif
 
+RingRendezvous rendezvous_on(KvStore& store) {
+  RingRendezvous rv;
+  rv.set = [&store](const std::string& k, const std::string& v) { store.set(k, v); };
+  rv.wait_get = [&store](const std::string& k, std::chrono::milliseconds t) { return store.wait_get(k, t); };
+  return rv;
+}
+
 struct Collective::Impl {
   std::string name;
 #if GEMINI_HAVE_GLOO
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 #endif
   std::unique_ptr<TcpRing> ring;
+  std::unique_ptr<NcclComm> nccl;
 };
 
 bool Collective::available() { return GEMINI_HAVE_GLOO != 0; }
@@ -163,17 +172,31 @@ std::string Collective::backend() {
 
 std::string Collective::check_kind(const std::string& kind) {
   if (kind == "auto" || kind == "tcp") return "";
+  if (kind == "nccl") return NcclComm::compiled() ? "" : "--collective nccl: " + NcclComm::describe();
   if (kind == "gloo") {
     return GEMINI_HAVE_GLOO ? "" : "--collective gloo: LibTorch " TORCH_VERSION " was built without Gloo headers";
   }
-  return "--collective must be auto, gloo or tcp (got '" + kind + "')";
+  return "--collective must be auto, gloo, tcp or nccl (got '" + kind + "')";
 }
 
 Collective::Collective(KvStore& store, const std::string& prefix, int rank, int world,
                        std::chrono::milliseconds timeout, const std::string& host,
-                       const std::string& kind, const std::string& token)
+                       const std::string& kind, const std::string& token, int cuda_device)
     : impl_(std::make_unique<Impl>()) {
   if (const std::string problem = check_kind(kind); !problem.empty()) throw std::invalid_argument(problem);
+  const RingRendezvous rv = rendezvous_on(store);
+  if (kind == "nccl") {
+    if (cuda_device < 0) throw std::invalid_argument("--collective nccl needs a CUDA device (--device cuda)");
+    impl_->name = "nccl";
+    NcclConfig c;
+    c.rank = rank;
+    c.world = world;
+    c.device = cuda_device;
+    c.prefix = prefix + "/nccl/grad";
+    c.timeout = timeout;
+    impl_->nccl = std::make_unique<NcclComm>(c, rv);
+    return;
+  }
   const bool use_gloo = kind == "gloo" || (kind == "auto" && GEMINI_HAVE_GLOO);
   if (!use_gloo) {
     impl_->name = "tcp";
@@ -184,9 +207,6 @@ Collective::Collective(KvStore& store, const std::string& prefix, int rank, int 
     c.bind = host;
     c.token = token;
     c.timeout = timeout;
-    RingRendezvous rv;
-    rv.set = [&store](const std::string& k, const std::string& v) { store.set(k, v); };
-    rv.wait_get = [&store](const std::string& k, std::chrono::milliseconds t) { return store.wait_get(k, t); };
     impl_->ring = std::make_unique<TcpRing>(c, rv);
     return;
   }
@@ -221,7 +241,12 @@ Collective::~Collective() = default;
 
 std::string Collective::name() const { return impl_->name; }
 
+bool Collective::device_memory() const { return impl_->nccl != nullptr; }
 void Collective::allreduce_sum(float* data, size_t count) {
+  if (impl_->nccl) {
+    impl_->nccl->allreduce_sum_device(data, count);
+    return;
+  }
   if (impl_->ring) {
     impl_->ring->allreduce_sum(data, count);
     return;
@@ -241,6 +266,10 @@ void Collective::allreduce_sum(float* data, size_t count) {
 }
 
 void Collective::barrier() {
+  if (impl_->nccl) {
+    impl_->nccl->barrier();
+    return;
+  }
   float one = 1.0f;
   allreduce_sum(&one, 1);
 }

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "tcp_allreduce.hpp"  // RingRendezvous
+
 namespace gemini::real::dist {
 
 // The store failed or a wait on it ran out of time.
@@ -55,30 +57,36 @@ class KvStore {
   std::unique_ptr<Impl> impl_;
 };
 
+// The store as the set / wait_get pair that TcpRing and NcclComm rendezvous through.
+RingRendezvous rendezvous_on(KvStore& store);
+
 // The all-reduce of one generation over `store` under key prefix `prefix`.
 //   "gloo": a ProcessGroupGloo. The constructor first waits (polling the store, up to `timeout`)
 //           until all `world` ranks arrived, then builds the group.
 //   "tcp":  a TcpRing (tcp_allreduce.hpp): ranks publish <prefix>/ring/<rank> and connect to
 //           their ring neighbours, presenting `token` (the job token); `timeout` bounds the setup
 //           and any stretch without progress in a collective.
+//   "nccl": an NcclComm (nccl_comm.hpp) on CUDA device `cuda_device`, one GPU per rank; the
+//           buffers given to allreduce_sum are then device memory (device_memory()).
 //   "auto": gloo where this LibTorch has it, else tcp.
-// `host` is the numeric address either one binds and advertises.
+// `host` is the numeric address gloo and tcp bind and advertise.
 class Collective {
  public:
   Collective(KvStore& store, const std::string& prefix, int rank, int world,
              std::chrono::milliseconds timeout, const std::string& host,
-             const std::string& kind = "auto", const std::string& token = "");
+             const std::string& kind = "auto", const std::string& token = "", int cuda_device = -1);
   ~Collective();
   Collective(const Collective&) = delete;
   Collective& operator=(const Collective&) = delete;
 
-  // Sum over ranks, in place (host memory). Throws PeerFailure.
+  // Sum over ranks, in place (host memory; device memory when device_memory()). Throws PeerFailure.
   void allreduce_sum(float* data, size_t count);
   void barrier();
-  std::string name() const;      // the backend in use: "gloo" or "tcp"
+  bool device_memory() const;
+  std::string name() const;      // the backend in use: "gloo", "tcp" or "nccl"
   static std::string backend();  // what "auto" picks: "gloo", or "tcp (... without Gloo headers)"
   static bool available();       // false when this LibTorch was built without Gloo
-  // "" if `kind` (auto|gloo|tcp) can be used with this build, else why not.
+  // "" if `kind` (auto|gloo|tcp|nccl) can be used with this build, else why not.
   static std::string check_kind(const std::string& kind);
 
  private:

@@ -69,6 +69,7 @@ json Launcher::report(bool completed, int generations) {
   double step_sum = 0, stall_sum = 0;
   int64_t steps = 0;
   std::set<std::pair<int, int>> seen_first;  // (gen, rank) whose first step was skipped
+  std::set<std::string> gpus_used;            // the CUDA devices the ranks trained on
   for (const auto& e : events) {
     const std::string k = e.value("e", "");
     const int gen = e.value("gen", 0);
@@ -104,7 +105,10 @@ json Launcher::report(bool completed, int generations) {
       phase["replication_background_s"].push_back(e["seconds"]);
     } else if (k == "recovery") {
       recoveries[gen].push_back(e);
-    } else if (k == "model" && model.empty()) {
+    } else if (k == "model" && e.value("device", "").rfind("cuda", 0) == 0) {
+      gpus_used.insert(e.value("device", ""));
+    }
+    if (k == "model" && model.empty()) {
       model = e;
       model.erase("e");
       model.erase("t");
@@ -188,14 +192,15 @@ json Launcher::report(bool completed, int generations) {
         {"persistent_interval", o_.persistent_interval}, {"replicas", o_.replicas},
         {"placement", o_.placement}, {"iterations", o_.iterations}, {"seed", o_.seed},
         {"threads", o_.threads}, {"job", o_.job}, {"dir", o_.dir}, {"shm_dir", o_.shm_dir},
-        {"bind", o_.bind}, {"collective", o_.collective}, {"max_restarts", l_.max_restarts}, {"fail", l_.fail},
+        {"bind", o_.bind}, {"collective", o_.collective},
+        {"replication_transport", o_.replication_transport}, {"max_restarts", l_.max_restarts}, {"fail", l_.fail},
         {"fail_random", l_.fail_random}, {"fail_seed", l_.fail_seed},
         {"debug_save_pause_ms", o_.debug_save_pause_ms}}},
       {"environment",
        {{"host", host_name()}, {"kernel", kernel_release()}, {"cpu_model", cpu_model()},
         {"cpu_count", cpu_count()}, {"world_size", l_.ranks},
         {"libtorch_version", model.value("torch", "")}, {"backend", model.value("backend", "")},
-        {"gpu_name", model.value("gpu", "")},
+        {"gpu_name", model.value("gpu", "")}, {"gpus_used", gpus_used.size()},
         {"dir_filesystem", fs::exists(o_.dir) ? filesystem_type(o_.dir) : ""},
         {"shm_filesystem", filesystem_type(o_.shm_dir.empty() ? "/dev/shm" : o_.shm_dir)}}},
       {"model", model},

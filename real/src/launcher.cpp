@@ -17,6 +17,7 @@
 
 #include "disk_store.hpp"
 #include "environment.hpp"
+#include "hex_text.hpp"
 #include "memory_store.hpp"
 #include "rank_worker.hpp"
 
@@ -37,10 +38,7 @@ std::string random_token() {
   std::ifstream in("/dev/urandom", std::ios::binary);
   in.read(reinterpret_cast<char*>(raw), sizeof raw);
   if (!in) throw std::runtime_error("cannot read /dev/urandom");
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : raw) s += {hex[b >> 4], hex[b & 15]};
-  return s;
+  return hex_encode(raw, sizeof raw);
 }
 
 // The last non-empty line of a text file ("" if none): a rank's own account of why it died.
@@ -98,7 +96,8 @@ void Launcher::spawn(int gen) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
       const std::string s = *e;
-      static const std::regex ours("(RANK|WORLD_SIZE|LOCAL_RANK|MASTER_ADDR|MASTER_PORT|GEMINI_GENERATION|GEMINI_JOB_TOKEN)=.*");
+      static const std::regex ours(
+          "(RANK|WORLD_SIZE|LOCAL_RANK|MASTER_ADDR|MASTER_PORT|GEMINI_GENERATION|GEMINI_JOB_TOKEN|GEMINI_GPU_SLOT)=.*");
       if (!std::regex_match(s, ours)) env.push_back(s);
     }
     env.push_back("RANK=" + std::to_string(r));
@@ -108,6 +107,7 @@ void Launcher::spawn(int gen) {
     env.push_back("MASTER_PORT=" + std::to_string(store_->port()));
     env.push_back("GEMINI_GENERATION=" + std::to_string(gen));
     env.push_back("GEMINI_JOB_TOKEN=" + token_);
+    env.push_back("GEMINI_GPU_SLOT=" + std::to_string(r));  // every "machine" is on this host
     std::vector<char*> envp;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);

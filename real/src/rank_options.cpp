@@ -8,6 +8,7 @@
 
 #include "cli_common.hpp"
 #include "dist.hpp"
+#include "nccl_comm.hpp"
 #include "placement.hpp"
 
 namespace gemini::real {
@@ -36,8 +37,13 @@ void RankOptions::add_flags(CLI::App& app, bool with_rank_only_flags) {
       ->check(CLI::IsMember({"group", "ring", "auto"}));
   app.add_option("--bind", bind, "Numeric address for the replication listener and the collective");
   app.add_option("--collective", collective,
-                 "Gradient all-reduce: gloo (c10d), tcp (our TCP ring) or auto (gloo where built)")
-      ->check(CLI::IsMember({"auto", "gloo", "tcp"}));
+                 "Gradient all-reduce: gloo (c10d), tcp (our TCP ring), nccl (on the GPUs, one per rank) "
+                 "or auto (gloo where built)")
+      ->check(CLI::IsMember({"auto", "gloo", "tcp", "nccl"}));
+  app.add_option("--replication-transport", replication_transport,
+                 "gemini: how images reach the peers' memory: tcp (the replica service) or nccl "
+                 "(GPU to GPU, one GPU per rank; retrieval still fetches over TCP)")
+      ->check(CLI::IsMember({"tcp", "nccl"}));
   app.add_option("--timeout", timeout_s, "Rendezvous/collective timeout in seconds")
       ->check(CLI::Range(1, 86400));
   app.add_option("--debug-pause-ms,--debug-save-pause-ms", debug_save_pause_ms,
@@ -60,7 +66,8 @@ std::vector<std::string> RankOptions::to_args() const {
           "--iterations", std::to_string(iterations), "--threads", std::to_string(threads),
           "--dir", dir, "--shm-dir", shm_dir, "--job", job, "--seed", std::to_string(seed),
           "--machines", std::to_string(machines), "--replicas", std::to_string(replicas),
-          "--placement", placement, "--bind", bind, "--collective", collective, "--run-dir", run_dir,
+          "--placement", placement, "--bind", bind, "--collective", collective,
+          "--replication-transport", replication_transport, "--run-dir", run_dir,
           "--timeout", std::to_string(timeout_s),
           "--debug-save-pause-ms", std::to_string(debug_save_pause_ms),
           "--verify-restore", verify_restore ? "true" : "false"};
@@ -92,6 +99,13 @@ std::string RankOptions::check(int world_size) const {
     }
   }
   if (const std::string problem = dist::Collective::check_kind(collective); !problem.empty()) return problem;
+  const bool on_gpu = device.rfind("cuda", 0) == 0;
+  if (collective == "nccl" && !on_gpu) return "--collective nccl needs --device cuda";
+  if (replication_transport == "nccl") {
+    if (strategy != "gemini") return "--replication-transport nccl applies to --strategy gemini";
+    if (!on_gpu) return "--replication-transport nccl needs --device cuda";
+    if (!NcclComm::compiled()) return "--replication-transport nccl: " + NcclComm::describe();
+  }
   if (!shm_dir.empty() && !std::filesystem::is_directory(shm_dir)) {
     return "--shm-dir '" + shm_dir + "' is not a directory";
   }

@@ -25,7 +25,8 @@ struct RankOptions : TrainerOptions {
   int replicas = 2;                 // gemini: m, copies of each checkpoint counting the owner's
   std::string placement = "auto";   // group | ring | auto (GEMINI Algorithm 1)
   std::string bind = "127.0.0.1";   // replication listener and collective (Gloo / TCP ring) address
-  std::string collective = "auto";  // gradient all-reduce: auto | gloo | tcp (auto: gloo if built)
+  std::string collective = "auto";  // gradient all-reduce: auto | gloo | tcp | nccl (auto: gloo if built)
+  std::string replication_transport = "tcp";  // gemini: tcp (replica service) | nccl (GPU to GPU)
   std::string run_dir;              // per-rank event logs (JSON lines)
   int timeout_s = 60;               // rendezvous and collective timeout
   int debug_save_pause_ms = 0;      // tests: pause halfway through each memory save, replica send, recovery

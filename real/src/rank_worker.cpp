@@ -24,6 +24,7 @@
 #include "disk_store.hpp"
 #include "dist.hpp"
 #include "memory_store.hpp"
+#include "nccl_comm.hpp"
 #include "placement.hpp"
 #include "replica.hpp"
 #include "state_image.hpp"
@@ -105,30 +106,36 @@ std::set<uint64_t> split(const std::string& s) {
   return out;
 }
 
-// Background sender of one rank's checkpoints to its replica holders (GEMINI). One checkpoint
-// at a time; the training loop waits for the previous one before the next save.
+// Hands one checkpoint to every holder of this rank's replicas and logs each; false if any failed.
+using Delivery = std::function<bool(uint64_t iteration, const uint8_t* data, uint64_t bytes)>;
+
+// Sender of one rank's checkpoints to its replica holders (GEMINI), one checkpoint at a time; the
+// training loop waits for the previous one before the next save. In the background (a thread of
+// its own) unless `in_line`: then submit() delivers before it returns (NCCL replication beside an
+// NCCL all-reduce: two communicators' kernels on one GPU must not interleave differently on
+// different ranks).
 class Replicator {
  public:
-  struct Target {
-    int rank;
-    std::string address;
-  };
-  // `halfway` (tests, may be empty) runs halfway through sending each checkpoint's first replica.
-  Replicator(std::vector<Target> targets, std::string token, int owner, int generation, EventLog& log,
-             std::function<void(uint64_t iteration)> halfway)
-      : targets_(std::move(targets)), token_(std::move(token)), owner_(owner), gen_(generation),
-        log_(log), halfway_(std::move(halfway)), thread_([this] { run(); }) {}
+  Replicator(Delivery deliver, size_t holders, int owner, int generation, EventLog& log, bool in_line)
+      : deliver_(std::move(deliver)), holders_(holders), owner_(owner), gen_(generation), log_(log) {
+    if (!in_line) thread_ = std::thread([this] { run(); });
+  }
   ~Replicator() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       stop_ = true;
     }
     cv_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
   void submit(uint64_t iteration, const uint8_t* data, uint64_t bytes) {
+    const Job job{iteration, data, bytes, monotonic_s()};
+    if (!thread_.joinable()) {
+      deliver(job);
+      return;
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    job_ = Job{iteration, data, bytes, monotonic_s()};
+    job_ = job;
     busy_ = true;
     cv_.notify_all();
   }
@@ -147,6 +154,11 @@ class Replicator {
     uint64_t bytes = 0;
     double submitted = 0;
   };
+  void deliver(const Job& job) {
+    const bool ok = deliver_(job.iteration, job.data, job.bytes);
+    log_.write({{"e", "replicated"}, {"gen", gen_}, {"rank", owner_}, {"iteration", job.iteration},
+                {"ok", ok}, {"bytes", job.bytes * holders_}, {"seconds", monotonic_s() - job.submitted}});
+  }
   void run() {
     for (;;) {
       Job job;
@@ -156,23 +168,7 @@ class Replicator {
         if (stop_ && !busy_) return;
         job = job_;
       }
-      bool ok = true;
-      for (const auto& t : targets_) {
-        std::function<void()> halfway;
-        if (halfway_ && &t == &targets_.front()) halfway = [&] { halfway_(job.iteration); };
-        try {
-          const PutResult r = put_replica(t.address, token_, owner_, job.data, job.bytes, 60, halfway);
-          log_.write({{"e", "replicate"}, {"gen", gen_}, {"rank", owner_}, {"iteration", job.iteration},
-                      {"holder", t.rank}, {"bytes", job.bytes}, {"seconds", r.seconds}});
-        } catch (const std::exception& e) {
-          ok = false;
-          log_.write({{"e", "replicate_error"}, {"gen", gen_}, {"rank", owner_},
-                      {"iteration", job.iteration}, {"holder", t.rank}, {"error", e.what()}});
-        }
-      }
-      log_.write({{"e", "replicated"}, {"gen", gen_}, {"rank", owner_}, {"iteration", job.iteration},
-                  {"ok", ok}, {"bytes", job.bytes * targets_.size()},
-                  {"seconds", monotonic_s() - job.submitted}});
+      deliver(job);
       {
         std::lock_guard<std::mutex> lock(mu_);
         busy_ = false;
@@ -181,17 +177,80 @@ class Replicator {
     }
   }
 
-  std::vector<Target> targets_;
-  std::string token_;
+  Delivery deliver_;
+  size_t holders_;
   int owner_, gen_;
   EventLog& log_;
-  std::function<void(uint64_t)> halfway_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool busy_ = false, stop_ = false;
   Job job_;
   std::thread thread_;
 };
+
+struct ReplicaTarget {
+  int rank;
+  std::string address;
+};
+
+// Replication through the holders' replica services: one PUT per holder. `halfway` (tests, may
+// be empty) runs halfway through sending each checkpoint's first replica.
+Delivery tcp_delivery(std::vector<ReplicaTarget> targets, std::string token, int owner, int gen, EventLog& log,
+                      std::function<void(uint64_t iteration)> halfway) {
+  return [=, &log](uint64_t iteration, const uint8_t* data, uint64_t bytes) {
+    bool ok = true;
+    for (const auto& t : targets) {
+      std::function<void()> pause;
+      if (halfway && &t == &targets.front()) pause = [&] { halfway(iteration); };
+      try {
+        const PutResult r = put_replica(t.address, token, owner, data, bytes, 60, pause);
+        log.write({{"e", "replicate"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration},
+                   {"holder", t.rank}, {"bytes", bytes}, {"seconds", r.seconds}});
+      } catch (const std::exception& e) {
+        ok = false;
+        log.write({{"e", "replicate_error"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration},
+                   {"holder", t.rank}, {"error", e.what()}});
+      }
+    }
+    return ok;
+  };
+}
+
+// Replication GPU to GPU: every rank sends its image to its holders and receives its owners'
+// images in one NCCL exchange (collective: all ranks save at the same iterations), received
+// straight into this machine's replica slots, each verified before it is committed.
+Delivery nccl_delivery(NcclComm& comm, ReplicaService& service, std::vector<int> holders, std::vector<int> owners,
+                       int owner, int gen, EventLog& log) {
+  return [=, &comm, &service, &log](uint64_t iteration, const uint8_t* data, uint64_t bytes) {
+    auto failed = [&](const std::string& why) {
+      for (int h : holders) {
+        log.write({{"e", "replicate_error"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration},
+                   {"holder", h}, {"error", why}});
+      }
+      return false;
+    };
+    try {
+      std::vector<NcclHostSend> sends;
+      for (int h : holders) sends.push_back({h, data, bytes});
+      const std::vector<uint64_t> sizes = comm.exchange_sizes(sends, owners);
+      std::vector<ReplicaService::LocalSlot> slots;
+      std::vector<NcclHostRecv> recvs;
+      for (size_t i = 0; i < owners.size(); ++i) {
+        slots.push_back(service.begin_local(owners[i], sizes[i]));
+        recvs.push_back({owners[i], slots.back().data, sizes[i]});
+      }
+      const double seconds = comm.exchange(sends, recvs);
+      for (const auto& slot : slots) service.commit_local(slot);  // ImageError: a torn or corrupt receive
+      for (int h : holders) {
+        log.write({{"e", "replicate"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration}, {"holder", h},
+                   {"bytes", bytes}, {"seconds", seconds}, {"transport", "nccl"}});
+      }
+      return true;
+    } catch (const std::exception& e) {
+      return failed(e.what());
+    }
+  };
+}
 
 struct Recovered {
   bool found = false;
@@ -235,6 +294,9 @@ int train(const RankOptions& o) {
   TrainerConfig tc;
   tc.model = preset(o.preset);
   tc.device = o.device;
+  // "cuda": one GPU per rank on this host where there are enough. gemini-launch runs every
+  // "machine" on one host and says so (GEMINI_GPU_SLOT = RANK); other launchers: LOCAL_RANK.
+  tc.device_slot = env_int("GEMINI_GPU_SLOT", std::to_string(local).c_str());
   tc.threads = threads;
   tc.seed = o.seed;
   tc.data_rank = rank;
@@ -287,7 +349,7 @@ int train(const RankOptions& o) {
   }
   store->set(g + "/addr/" + std::to_string(rank), service ? service->address() : "");
 
-  dist::Collective group(*store, g, rank, world, timeout, o.bind, o.collective, token);
+  dist::Collective group(*store, g, rank, world, timeout, o.bind, o.collective, token, trainer.cuda_index());
   const double t_group = monotonic_s();
   std::vector<std::string> address(static_cast<size_t>(world));
   for (int r = 0; r < world; ++r) address[r] = store->wait_get(g + "/addr/" + std::to_string(r), timeout);
@@ -419,29 +481,46 @@ int train(const RankOptions& o) {
              {"optimizer_bytes", trainer.image_breakdown().optimizer_bytes},
              {"torch", Trainer::torch_version()}, {"backend", group.name()},
              {"gpu", trainer.gpu_name()}, {"device", trainer.device()},
+             {"replication_transport", gemini ? o.replication_transport : ""},
              {"pinned_host_buffer", buffer.pinned()}, {"threads", threads}});
 
   // ---- Training. ----
+  std::unique_ptr<NcclComm> replica_comm;
   std::unique_ptr<Replicator> replicator;
   if (gemini) {
-    std::vector<Replicator::Target> targets;
-    for (int h : holders) targets.push_back({h, address[h]});
-    std::function<void(uint64_t)> halfway;
-    if (o.debug_save_pause_ms > 0) {
-      // Tests: announce from the replication thread (the store serialises its callers).
-      halfway = [&store, g, rank, pause_ms = o.debug_save_pause_ms](uint64_t it) {
-        store->set(g + "/replicating/" + std::to_string(rank), std::to_string(it));
-        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
-      };
+    Delivery deliver;
+    if (o.replication_transport == "nccl") {
+      NcclConfig nc;
+      nc.rank = rank;
+      nc.world = world;
+      nc.device = trainer.cuda_index();
+      nc.prefix = g + "/nccl/repl";
+      nc.timeout = timeout;
+      replica_comm = std::make_unique<NcclComm>(nc, dist::rendezvous_on(*store));
+      deliver = nccl_delivery(*replica_comm, *service, holders, owners, rank, gen, log);
+    } else {
+      std::vector<ReplicaTarget> targets;
+      for (int h : holders) targets.push_back({h, address[h]});
+      std::function<void(uint64_t)> halfway;
+      if (o.debug_save_pause_ms > 0) {
+        // Tests: announce from the replication thread (the store serialises its callers).
+        halfway = [&store, g, rank, pause_ms = o.debug_save_pause_ms](uint64_t it) {
+          store->set(g + "/replicating/" + std::to_string(rank), std::to_string(it));
+          std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        };
+      }
+      deliver = tcp_delivery(std::move(targets), token, rank, gen, log, std::move(halfway));
     }
-    replicator = std::make_unique<Replicator>(std::move(targets), token, rank, gen, log, std::move(halfway));
+    const bool in_line = replica_comm && group.device_memory();
+    replicator = std::make_unique<Replicator>(std::move(deliver), holders.size(), rank, gen, log, in_line);
   }
-  double allreduce_s = 0;  // the last step's gradient all-reduce (host buffer, all ranks)
-  const GradientReducer reduce = [&](float* data, size_t n) {
-    const double a0 = monotonic_s();
-    group.allreduce_sum(data, n);
-    allreduce_s = monotonic_s() - a0;
-  };
+  double allreduce_s = 0;  // the last step's gradient all-reduce (all ranks)
+  const GradientReducer reduce{[&](float* data, size_t n) {
+                                 const double a0 = monotonic_s();
+                                 group.allreduce_sum(data, n);
+                                 allreduce_s = monotonic_s() - a0;
+                               },
+                               group.device_memory()};
   const std::string iter_key = g + "/iter/" + std::to_string(rank);
   while (static_cast<int64_t>(trainer.iteration()) < o.iterations) {
     const double t0 = monotonic_s();

@@ -214,6 +214,42 @@ ReplicaServiceStats ReplicaService::stats() {
   return stats_;
 }
 
+ReplicaService::LocalSlot ReplicaService::begin_slot(int owner, uint64_t bytes) {
+  if (bytes < kMinImageBytes || bytes > MemoryStore::kMaxSlotBytes) {
+    throw std::invalid_argument("for rank " + std::to_string(owner) + " of " + std::to_string(bytes) +
+                                " bytes: no image has that size");
+  }
+  LocalSlot s;
+  s.started = Clock::now();
+  s.owner = owner;
+  s.bytes = bytes;
+  s.data = segment(owner, bytes)->begin_save(bytes, &s.slot);
+  return s;
+}
+
+uint64_t ReplicaService::commit_slot(const LocalSlot& s) {
+  verify_image(s.data, s.bytes);
+  segment(s.owner, 0)->commit(s.slot);
+  stats_.put_receive_s.push_back(since(s.started));
+  ++stats_.puts;
+  return parse_header(s.data, s.bytes).iteration;
+}
+
+ReplicaService::LocalSlot ReplicaService::begin_local(int owner, uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return begin_slot(owner, bytes);
+}
+
+uint64_t ReplicaService::commit_local(const LocalSlot& slot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    return commit_slot(slot);
+  } catch (const ImageError& e) {
+    refused("received image of rank " + std::to_string(slot.owner) + " failed verification: " + e.what());
+    throw;
+  }
+}
+
 void ReplicaService::handle(int fd) {
   char magic[8];
   recv_all_or_throw(fd, magic, sizeof magic);
@@ -234,29 +270,25 @@ void ReplicaService::handle(int fd) {
   std::lock_guard<std::mutex> lock(mu_);
   if (op == kPut) {
     // A declared size no image can have is refused before anything is reserved or overwritten.
-    if (arg < kMinImageBytes || arg > MemoryStore::kMaxSlotBytes) {
+    LocalSlot slot;
+    try {
+      slot = begin_slot(owner, arg);
+    } catch (const std::invalid_argument& e) {
       send_pod<uint8_t>(fd, 3);
       send_pod<uint64_t>(fd, 0);
-      refused("PUT for rank " + std::to_string(owner) + " of " + std::to_string(arg) + " bytes: no image has that size");
+      refused(std::string("PUT ") + e.what());
       return;
     }
-    auto t0 = Clock::now();
-    MemoryStore* store = segment(owner, arg);
-    int slot = -1;
-    uint8_t* dst = store->begin_save(arg, &slot);
-    recv_all_or_throw(fd, dst, arg);
+    recv_all_or_throw(fd, slot.data, arg);
+    uint64_t iteration = 0;
     try {
-      verify_image(dst, arg);
+      iteration = commit_slot(slot);
     } catch (const ImageError& e) {
       send_pod<uint8_t>(fd, 1);
       send_pod<uint64_t>(fd, 0);
       refused("PUT for rank " + std::to_string(owner) + " failed verification: " + e.what());
       return;
     }
-    store->commit(slot);
-    const uint64_t iteration = parse_header(dst, arg).iteration;
-    stats_.put_receive_s.push_back(since(t0));
-    ++stats_.puts;
     send_pod<uint8_t>(fd, 0);
     send_pod<uint64_t>(fd, iteration);
   } else if (op == kGet) {

@@ -10,6 +10,7 @@
 // a u8 status (0 = ok) and u64 (PUT: iteration; GET: bytes), then the image (GET).
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,8 +37,8 @@ struct ReplicaServiceConfig {
 
 // What the service did, for the run's measurements (read at the end).
 struct ReplicaServiceStats {
-  uint64_t puts = 0, gets = 0, rejected_tokens = 0, failed = 0;
-  std::vector<double> put_receive_s;  // first byte to committed (recv + verify + commit)
+  uint64_t puts = 0, gets = 0, rejected_tokens = 0, failed = 0;  // puts: PUTs and local receives
+  std::vector<double> put_receive_s;  // slot handed out to committed (recv + verify + commit)
 };
 
 class ReplicaService {
@@ -56,9 +57,26 @@ class ReplicaService {
   std::vector<uint64_t> held_iterations(int owner);
   ReplicaServiceStats stats();
 
+  // A replica this rank receives itself (the NCCL exchange) instead of through a PUT:
+  // begin_local hands out the slot to write `owner`'s image of `bytes` into (throws
+  // std::invalid_argument for a size no image has); commit_local verifies every checksum and
+  // commits it, returning the image's iteration, or throws ImageError and leaves the replicas
+  // held before as they were. Counted in stats() like a PUT.
+  struct LocalSlot {
+    int owner = -1;
+    int slot = -1;
+    uint8_t* data = nullptr;
+    uint64_t bytes = 0;
+    std::chrono::steady_clock::time_point started;
+  };
+  LocalSlot begin_local(int owner, uint64_t bytes);
+  uint64_t commit_local(const LocalSlot& slot);
+
  private:
   void serve();
   void handle(int fd);
+  LocalSlot begin_slot(int owner, uint64_t bytes);  // under mu_
+  uint64_t commit_slot(const LocalSlot& slot);      // under mu_; throws ImageError
   MemoryStore* segment(int owner, uint64_t capacity);  // under mu_
   void refused(const std::string& why);                // under mu_: counted and reported
 

@@ -25,6 +25,8 @@ std::string torch_version() { return TORCH_VERSION; }
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+int cuda_device_count() { return static_cast<int>(torch::cuda::device_count()); }
+
 bool cuda_paths_built() {
 #if GEMINI_TORCH_CUDA
   return true;

@@ -13,6 +13,7 @@ namespace gemini::real::compat {
 
 std::string torch_version();  // e.g. "1.13.0"
 bool cuda_available();
+int cuda_device_count();         // 0 without CUDA
 bool cuda_paths_built();         // GEMINI_TORCH_CUDA was defined
 std::string gpu_name(const torch::Device& device);  // "" for CPU devices
 void set_threads(int threads);   // intra-op threads (Debian's LibTorch defaults to 1)

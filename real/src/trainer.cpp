@@ -4,6 +4,7 @@
 #include <torch/nn/functional/loss.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -48,11 +49,14 @@ at::ScalarType to_scalar(DType t) {
   throw std::runtime_error("bad dtype");
 }
 
-torch::Device parse_device(const std::string& name) {
+torch::Device parse_device(const std::string& name, int slot) {
   torch::Device device(name);
   if (device.is_cuda()) {
     if (!compat::cuda_available()) throw std::invalid_argument("device " + name + ": CUDA is not available");
-    if (!device.has_index()) device = torch::Device(torch::kCUDA, 0);
+    if (!device.has_index()) {
+      const int gpus = std::max(1, compat::cuda_device_count());
+      device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(std::max(0, slot) % gpus));
+    }
     compat::select_device(device);
   } else if (!device.is_cpu()) {
     throw std::invalid_argument("device " + name + ": only cpu and cuda are supported");
@@ -72,7 +76,8 @@ struct Trainer::Impl {
   uint64_t iteration = 0;
   std::vector<int64_t> inputs, targets;
   std::vector<torch::Tensor> params;
-  std::vector<float> flat;  // gradients + loss, reduced across ranks
+  std::vector<float> flat;  // gradients + loss, reduced across ranks (host reducers)
+  torch::Tensor flat_device;  // the same on the device (device_memory reducers)
 
   // The image: `device_tensors` (parameters, then moments) occupy layout entries
   // [0, device_tensors.size()); scalar/host entries follow in the order of `host_names`.
@@ -80,7 +85,7 @@ struct Trainer::Impl {
   ImageLayout layout;
   size_t first_host = 0;
 
-  explicit Impl(const TrainerConfig& c) : config(c), device(parse_device(c.device)) {}
+  explicit Impl(const TrainerConfig& c) : config(c), device(parse_device(c.device, c.device_slot)) {}
 
   // Host-side state in image order: optimizer step, generator(s), data seed and position,
   // iteration. Each is a CPU tensor.
@@ -168,31 +173,38 @@ double Trainer::train_step(const GradientReducer& reduce) {
     torch::NoGradGuard no_grad;
     size_t total = 0;
     for (const auto& p : m.params) total += static_cast<size_t>(p.numel());
-    m.flat.resize(total + 1);
-    float* flat = m.flat.data();
-    auto host = [&](size_t offset, const torch::Tensor& like) {
-      return torch::from_blob(flat + offset, {like.numel()}, torch::TensorOptions().dtype(torch::kFloat));
-    };
-    size_t offset = 0;
-    for (const auto& p : m.params) {
-      if (p.grad().defined()) {
-        host(offset, p).copy_(p.grad().reshape({-1}));
-      } else {
-        host(offset, p).zero_();
+    const auto n = static_cast<int64_t>(total + 1);
+    torch::Tensor flat;
+    if (reduce.device_memory) {
+      if (!m.flat_device.defined() || m.flat_device.numel() != n) {
+        m.flat_device = torch::empty({n}, torch::TensorOptions().dtype(torch::kFloat).device(m.device));
       }
-      offset += static_cast<size_t>(p.numel());
+      flat = m.flat_device;
+    } else {
+      m.flat.resize(total + 1);
+      flat = torch::from_blob(m.flat.data(), {n}, torch::TensorOptions().dtype(torch::kFloat));
     }
-    flat[total] = static_cast<float>(loss_value);
-    reduce(flat, total + 1);
-    const float scale = 1.0f / static_cast<float>(m.config.data_world);
-    for (size_t i = 0; i <= total; ++i) flat[i] *= scale;
+    int64_t offset = 0;
+    for (const auto& p : m.params) {
+      auto part = flat.narrow(0, offset, p.numel());
+      if (p.grad().defined()) {
+        part.copy_(p.grad().reshape({-1}));
+      } else {
+        part.zero_();
+      }
+      offset += p.numel();
+    }
+    flat.narrow(0, offset, 1).fill_(loss_value);
+    if (reduce.device_memory) compat::synchronize(m.device);  // NCCL runs on its own stream
+    reduce.sum(flat.data_ptr<float>(), total + 1);
+    flat.mul_(1.0 / static_cast<double>(m.config.data_world));
     offset = 0;
     for (auto& p : m.params) {
       if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-      p.mutable_grad().view({-1}).copy_(host(offset, p));
-      offset += static_cast<size_t>(p.numel());
+      p.mutable_grad().view({-1}).copy_(flat.narrow(0, offset, p.numel()));
+      offset += p.numel();
     }
-    loss_value = static_cast<double>(flat[total]);
+    loss_value = flat.narrow(0, offset, 1).item<double>();
   }
   m.optimizer->step();
   ++m.iteration;
@@ -203,6 +215,7 @@ uint64_t Trainer::iteration() const { return impl_->iteration; }
 int64_t Trainer::parameter_count() const { return impl_->model->parameter_count(); }
 const TrainerConfig& Trainer::config() const { return impl_->config; }
 std::string Trainer::device() const { return impl_->device.str(); }
+int Trainer::cuda_index() const { return impl_->device.is_cuda() ? impl_->device.index() : -1; }
 double Trainer::data_entropy_nats() const { return impl_->data->mean_entropy_nats(); }
 uint64_t Trainer::image_bytes() const { return impl_->layout.total_bytes; }
 

@@ -19,6 +19,8 @@ namespace gemini::real {
 struct TrainerConfig {
   GptConfig model;
   std::string device = "cpu";  // "cpu" | "cuda" | "cuda:N"
+  int device_slot = 0;         // "cuda" means cuda:(device_slot % GPUs): ranks of a machine
+                               // pass their local rank to get one GPU each (while there are enough)
   int threads = 0;             // intra-op threads; 0 leaves LibTorch's default
   uint64_t seed = 1234;        // model init and data
   // Data parallelism: this rank reads batch(iteration * data_world + data_rank), so the ranks of
@@ -27,8 +29,14 @@ struct TrainerConfig {
   int data_world = 1;
 };
 
-// Sums a host float buffer in place across all ranks (an all-reduce). Throws on failure.
-using GradientReducer = std::function<void(float* data, size_t count)>;
+// Sums a float buffer in place across all ranks (an all-reduce). Throws on failure. The buffer
+// is host memory, or the trainer's device memory when `device_memory` (NCCL), written and
+// synchronised before `sum` is called.
+struct GradientReducer {
+  std::function<void(float* data, size_t count)> sum;
+  bool device_memory = false;
+  explicit operator bool() const { return static_cast<bool>(sum); }
+};
 
 struct CaptureResult {
   uint64_t iteration = 0;
@@ -53,14 +61,16 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   // One iteration on batch(iteration()); returns the loss (which synchronises the device).
-  // With a reducer (data parallel), the gradients and the loss are copied into one flat host
-  // buffer (parameters in order, then the loss), reduced, divided by data_world and copied back
-  // before the optimizer step; the returned loss is then the mean over ranks.
+  // With a reducer (data parallel), the gradients and the loss are copied into one flat buffer
+  // (parameters in order, then the loss; on the host, or on the device for a device_memory
+  // reducer), reduced, divided by data_world and copied back before the optimizer step; the
+  // returned loss is then the mean over ranks.
   double train_step(const GradientReducer& reduce = {});
   uint64_t iteration() const;
   int64_t parameter_count() const;
   const TrainerConfig& config() const;
   std::string device() const;
+  int cuda_index() const;  // the CUDA device's index, -1 on the CPU
   double data_entropy_nats() const;  // loss floor of the synthetic language (approximate)
 
   uint64_t image_bytes() const;

@@ -7,8 +7,9 @@
 //     times slower than the benchmark, which ran alone (C = environment.cpu_count); a checksum
 //     spreads over the run's --threads threads per rank;
 //   - the disk: n ranks writing or reading at once move n images through one device;
-//   - the GPU (a cuda run): real/ puts every rank on the one device, so the R ranks' snapshot
-//     copies (device to pinned host buffer) and restores (back) share its PCIe link at once.
+//   - the GPU (a cuda run): the ranks on one GPU (all R of them on a one-GPU host; real/ spreads
+//     "cuda" ranks over the GPUs, run.gpus_used) share its PCIe link for their snapshot copies
+//     (device to pinned host buffer) and restores (back), which happen at once.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -115,7 +116,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   // ---- Saves: every rank saves at the same iterations, so one event stands for all ranks. ----
   const double c_save = share(R, C);
   const bool on_gpu = runs_on_gpu(run);
-  const double copy_s = on_gpu ? k.gpu_to_cpu.alpha_s + R * b / k.gpu_to_cpu.bandwidth_bytes_per_s
+  const int ranks_per_gpu = (R + std::max(1, run.gpus_used) - 1) / std::max(1, run.gpus_used);
+  const double copy_s = on_gpu ? k.gpu_to_cpu.alpha_s + ranks_per_gpu * b / k.gpu_to_cpu.bandwidth_bytes_per_s
                                : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
   // XXH64 of one image on the rank's t threads while `runnable` threads compete for C CPUs.
   const int threads = std::max(1, run.threads);
@@ -128,7 +130,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   // A restore: memcpy into the model's tensors while `runnable` tasks share the CPUs; on a GPU,
   // R pinned host-to-device copies through its link.
   auto restore_s = [&](int runnable) {
-    return on_gpu ? k.cpu_to_gpu.alpha_s + R * b / k.cpu_to_gpu.bandwidth_bytes_per_s
+    return on_gpu ? k.cpu_to_gpu.alpha_s + ranks_per_gpu * b / k.cpu_to_gpu.bandwidth_bytes_per_s
                   : cpu_shared_s(k.memcpy, k.memcpy_concurrent, runnable, share(runnable, C), b);
   };
   // A disk save: all R ranks write their image to the one disk at once.
@@ -281,7 +283,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
                          "capture copy + XXH64 + store" + std::string(gemini ? " + wait for the previous replication" : "") +
                              "; " + cpu_note));
   out.rows.push_back(row("snapshot_copy_s", "closed-form", run, copies, threshold_s,
-                         on_gpu ? "device-to-host into pinned memory, " + std::to_string(R) + " ranks through one GPU's link"
+                         on_gpu ? "device-to-host into pinned memory, " + std::to_string(ranks_per_gpu) + " rank(s) through each GPU's link"
                                 : std::string("host memcpy of the image")));
   out.rows.push_back(row("snapshot_checksum_s", "closed-form", run, sums, threshold_s,
                          "XXH64 of the image on " + std::to_string(threads) + " thread(s) per rank"));
@@ -334,7 +336,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   }
   out.rows.push_back(row("recovery_retrieval_s", "closed-form", run, retrievals, threshold_s, "slowest rank"));
   out.rows.push_back(row("recovery_load_s", "closed-form", run, loads, threshold_s,
-                         on_gpu ? "restore: host-to-device copies, all ranks through one GPU's link"
+                         on_gpu ? "restore: host-to-device copies, " + std::to_string(ranks_per_gpu) + " rank(s) through each GPU's link"
                                 : "restore: memcpy into the model"));
   std::vector<double> detection, teardown, restart, agree;
   for (const MeasuredFailure& f : run.failures) {

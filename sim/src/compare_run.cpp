@@ -89,6 +89,12 @@ MeasuredRun load_measured_run(const std::string& path) {
   if (m.interval < 1) r.fail("config.interval must be >= 1");
   const json& env = r.at(root, "environment", "the file");
   m.cpu_count = static_cast<int>(r.integer(env, "cpu_count", "environment"));
+  // Runs written before the key existed put every rank on one GPU.
+  m.gpus_used = std::max(1, static_cast<int>(env.value("gpus_used", int64_t{1})));
+  if (cfg.value("replication_transport", std::string("tcp")) != "tcp") {
+    r.fail("config.replication_transport is '" + cfg.value("replication_transport", std::string()) +
+           "': compare predicts real/'s TCP replica path only");
+  }
   if (m.threads < 1) m.threads = std::max(1, m.cpu_count);  // --threads 0: all online CPUs
   m.cpu_model = env.value("cpu_model", "");
   m.host = env.value("host", "");

@@ -72,7 +72,8 @@ struct MeasuredFailure {
 struct MeasuredRun {
   std::string path;
   std::string preset, strategy, placement, cpu_model, host;
-  std::string device = "cpu";  // cpu, cuda or cuda:N: real/ puts every rank on that one device
+  std::string device = "cpu";  // cpu, cuda or cuda:N
+  int gpus_used = 1;           // cuda: the GPUs the ranks ran on (real/: LOCAL_RANK % GPUs for "cuda")
   int threads = 1;             // per rank: intra-op and checksum threads
   int ranks = 0, machines = 0, ranks_per_machine = 0, replicas = 1, cpu_count = 0;
   int64_t interval = 0, persistent_interval = 0, iterations = 0;
