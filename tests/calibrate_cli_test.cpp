@@ -145,19 +145,23 @@ TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
   EXPECT_EQ(run("--benchmarks host-memcpy-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
-// Loopback transfers N at once: each on its own connection, every sender's time a sample; the
-// profile gives the per-transfer cost with the count.
-TEST(calibrate_cli_test, concurrent_loopback_transfers_are_per_transfer) {
+// Loopback transfers N at once (each on its own connection) and fresh shared-memory writes by N
+// processes at once: every transfer's / process's time a sample; the profile gives the cost of
+// each with the count.
+TEST(calibrate_cli_test, concurrent_loopback_transfers_and_shm_writers_are_per_participant) {
   TmpDir d;
   const std::string json = d.path + "/t.json", yaml = d.path + "/t.yaml";
-  ASSERT_EQ(run("--benchmarks tcp-loopback-concurrent,checksum-xxh64-concurrent --concurrency 2 --max-bytes 8MiB "
+  ASSERT_EQ(run("--benchmarks tcp-loopback-concurrent,shm-write-fresh-concurrent --concurrency 2 --max-bytes 8MiB "
                 "--reps 2 --warmups 0 --out-json " + json + " --out-profile " + yaml + " --quiet"),
             0);
   expect_two_concurrent_results(json, 2);
   std::ifstream y(yaml);
   const std::string text((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("  loopback_tcp_concurrent: {alpha_s: "), std::string::npos) << text;
+  for (const char* key : {"loopback_tcp_concurrent", "shm_write_fresh_concurrent"}) {
+    EXPECT_NE(text.find(std::string("  ") + key + ": {alpha_s: "), std::string::npos) << text;
+  }
   EXPECT_NE(text.find("concurrency: 2}  # tcp-loopback-concurrent"), std::string::npos) << text;
+  EXPECT_NE(text.find("concurrency: 2}  # shm-write-fresh-concurrent"), std::string::npos) << text;
 }
 
 // The model benchmarks: gemini-bench-model as a child, its points fitted (capture and restore

@@ -126,6 +126,22 @@ want = 0.01 + run["checkpoint_bytes_per_rank"] / 1e8
 assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
 assert "concurrent-writers" in row["note"], row["note"]
 PY
+  # Fresh shared-memory writers at once: the memory saves of a run with that many ranks (every
+  # save of this run is a process's first or second, so fresh) cost what the benchmark measured.
+  MEM_RUN="$SRC/results/cpu/compare-vm/runs/small-memory.json"
+  sed -e '/^  shm_write_fresh_concurrent:/d' -e '/^hardware:/a\  shm_write_fresh_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}' "$PROF" > "$T/s4.yaml"
+  rc=0; "$SIM" compare "$MEM_RUN" --profile "$T/s4.yaml" --no-engine --json "$T/s.json" > /dev/null || rc=$?
+  [ "$rc" -le 1 ] || { echo "compare with a concurrent fresh-write cost: exit $rc"; exit 1; }
+  python3 - "$T/s.json" "$MEM_RUN" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+run = json.load(open(sys.argv[2]))
+assert run["config"]["ranks"] == 4
+row = next(p for p in d["runs"][0]["phases"] if p["phase"] == "save_memory_s")
+want = 0.01 + run["checkpoint_bytes_per_rank"] / 1e8
+assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
+assert "concurrent fresh writers" in row["note"], row["note"]
+PY
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured
   # cost, scaled from the benchmark's 2R transfer threads to the run's 3R (training added).
   GEM_RUN="$SRC/results/cpu/compare-vm/runs/small-gemini.json"

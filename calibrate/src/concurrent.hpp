@@ -2,10 +2,16 @@
 // *-concurrent benchmarks measure the sharing a real run has (its ranks copy, hash, write and
 // read at the same iteration) instead of predicting it from a benchmark that ran alone.
 #pragma once
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <new>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -39,6 +45,49 @@ inline std::vector<double> run_together(int n, const std::function<double(int)>&
   for (auto& t : threads) t.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+  return seconds;
+}
+
+// Like run_together, with n child processes instead of threads: what real/'s ranks are, each
+// with its own address space (threads of one process would also share its page tables and its
+// mmap lock). fn(i) runs in child i after all children started; it must not allocate (the
+// parent may have other threads). The children report through a shared anonymous page; a child
+// that fails or dies makes the whole call throw.
+inline std::vector<double> run_processes_together(int n, const std::function<double(int)>& fn) {
+  struct Shared {
+    std::atomic<int> ready;
+    double seconds[256];
+  };
+  if (n < 1 || n > 256) throw std::invalid_argument("run_processes_together: 1..256 processes");
+  void* page = ::mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) throw std::runtime_error("mmap of the processes' shared page failed");
+  auto* shared = new (page) Shared{};
+  std::vector<pid_t> children;
+  for (int i = 0; i < n; ++i) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      shared->ready.fetch_add(1);
+      while (shared->ready.load() < n) std::this_thread::yield();
+      int code = 0;
+      try {
+        shared->seconds[i] = fn(i);
+      } catch (...) {
+        code = 1;
+      }
+      ::_exit(code);
+    }
+    if (pid < 0) break;
+    children.push_back(pid);
+  }
+  bool ok = static_cast<int>(children.size()) == n;
+  if (!ok) shared->ready.fetch_add(n);  // release the children that did start
+  for (pid_t pid : children) {
+    int status = 0;
+    ok = ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 && ok;
+  }
+  const std::vector<double> seconds(shared->seconds, shared->seconds + n);
+  ::munmap(page, sizeof(Shared));
+  if (!ok) throw std::runtime_error("a benchmark process could not start or failed");
   return seconds;
 }
 

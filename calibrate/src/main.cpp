@@ -39,7 +39,7 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     if (i == "memcpy") { add("host-memcpy"); add("host-memcpy-concurrent"); continue; }
     if (i == "tcp") { add("tcp-loopback"); add("tcp-loopback-concurrent"); continue; }
     if (i == "checksum") { add("checksum-xxh64"); add("checksum-xxh64-concurrent"); continue; }
-    if (i == "shm") { add("shm-write-fresh"); add("shm-read-fresh"); continue; }
+    if (i == "shm") { add("shm-write-fresh"); add("shm-write-fresh-concurrent"); add("shm-read-fresh"); continue; }
     if (i == "nccl") { add("nccl-allreduce"); continue; }
     bool known = false;
     for (const auto* names : {&cpu_benchmark_names(), &gpu_benchmark_names(), &model_benchmark_names()})
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
                  "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
-                 "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, "
+                 "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, shm-write-fresh-concurrent, "
                  "shm-read-fresh, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
@@ -236,6 +236,10 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       record_error(sw ? "shm-write-fresh" : "shm-read-fresh", e);
     }
+    save();
+  }
+  if (has(wanted, "shm-write-fresh-concurrent")) {
+    try { run.benchmarks.push_back(bench_shm_write_fresh_concurrent(cpu, concurrency, progress)); } catch (const std::exception& e) { record_error("shm-write-fresh-concurrent", e); }
     save();
   }
   const bool dw = has(wanted, "disk-write"), dr = has(wanted, "disk-read-cold");

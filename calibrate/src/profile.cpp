@@ -54,6 +54,7 @@ const HardwareField kHardwareFields[] = {
     {"tcp-loopback-concurrent", "loopback_tcp_concurrent"},
     {"checksum-xxh64", "checksum"},
     {"shm-write-fresh", "shm_write_fresh"},
+    {"shm-write-fresh-concurrent", "shm_write_fresh_concurrent"},
     {"shm-read-fresh", "shm_read_fresh"},
     {"host-memcpy-concurrent", "host_memcpy_concurrent"},
     {"checksum-xxh64-concurrent", "checksum_concurrent"},

@@ -177,7 +177,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       if (use_memory && ckpt) {
         ++memory_saves_in_generation;
         // The first two saves of a process land in slots it has not mapped yet.
-        mem_s = memory_saves_in_generation <= 2 ? c_save * k.shm_write_fresh.seconds(b)
+        mem_s = memory_saves_in_generation <= 2 ? cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b)
                                                 : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
         memory_saves.push_back(mem_s);
       }
@@ -289,7 +289,9 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
                          "XXH64 of the image on " + std::to_string(threads) + " thread(s) per rank"));
   if (!memory_saves.empty()) {
     out.rows.push_back(row("save_memory_s", "closed-form", run, memory_saves, threshold_s,
-                           "copy into the shm slot: fresh mapping for a process's first two saves, else memcpy"));
+                           std::string("copy into the shm slot: fresh mapping for a process's first two saves") +
+                               (measured_with(k.shm_write_fresh_concurrent, R) ? " (concurrent fresh writers)" : "") +
+                               ", else memcpy"));
   }
   if (!disk_saves.empty()) {
     out.rows.push_back(row("save_disk_s", "closed-form", run, disk_saves, threshold_s,

@@ -26,7 +26,8 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
                                                "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
                                                "shm_read_fresh", "local_disk_write_concurrent",
                                                "local_disk_read_concurrent", "host_memcpy_concurrent",
-                                               "checksum_concurrent", "loopback_tcp_concurrent", "deserialize",
+                                               "checksum_concurrent", "loopback_tcp_concurrent",
+                                               "shm_write_fresh_concurrent", "deserialize",
                                                "model_flop_rate"});
   return {std::move(file), std::move(hardware)};
 }

@@ -41,6 +41,7 @@ struct HostCosts {
   // ranks copying, hashing, writing or reading at once, instead of the lone benchmark x a share.
   ConcurrentCost memcpy_concurrent, checksum_concurrent, disk_write_concurrent, disk_read_concurrent;
   ConcurrentCost tcp_concurrent;  // loopback transfers at once, each its own sender and receiver
+  ConcurrentCost shm_write_fresh_concurrent;  // processes writing fresh shm mappings at once
   // A GPU profile's pinned copies (one GPU measured alone); absent from a CPU-only profile.
   bool has_gpu = false;
   LinearCost gpu_to_cpu;  // gpu_to_cpu: device-to-host into a pinned buffer

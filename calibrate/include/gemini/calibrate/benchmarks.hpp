@@ -73,6 +73,12 @@ BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string&
 // concurrent_sizes(). What real/'s ranks pay when they all replicate at one iteration.
 BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs, Progress& progress);
 
+// `processes` (>= 2) processes at once, each copying its own pre-faulted buffer into a fresh
+// mapping of its own /dev/shm file ("shm-write-fresh-concurrent"): bytes and seconds per process,
+// sizes from concurrent_sizes(). real/'s ranks saving into memory-store slots they have not
+// mapped yet, all at one iteration (CPU time-sharing, page faults, the memory bus).
+BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int processes, Progress& progress);
+
 // The same pair with `writers` (>= 2) threads at once, each its own file in one directory
 // ("disk-write-concurrent", "disk-read-cold-concurrent"): bytes and seconds per writer, sizes
 // from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.
