@@ -111,37 +111,28 @@ PY
   # Replication over NCCL is not what compare models: refused, not mispredicted.
   python3 -c "import json; d=json.load(open('$GPU_RUN')); d['config']['replication_transport']='nccl'; json.dump(d, open('$T/nccl.json','w'))"
   expect2 "replication_transport is 'nccl'" "$T/nccl.json" --profile "$GPU_PROF"
-  # Concurrent-writer disk costs: used when the run has exactly that many ranks writing at once.
+  # A concurrent cost (KEY: {alpha 0.01 s, 1e8 B/s, 4 at once}) is what a run with exactly that many
+  # ranks doing it at once is predicted to pay for PHASE, and the note (NOTE) says so.
+  expect_concurrent_cost() {  # RUN KEY PHASE NOTE
+    sed -e "/^  $2:/d" -e "/^hardware:/a\\  $2: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}" "$PROF" > "$T/$2.yaml"
+    rc=0; "$SIM" compare "$1" --profile "$T/$2.yaml" --no-engine --json "$T/$2.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with a concurrent $2: exit $rc"; exit 1; }
+    python3 - "$T/$2.json" "$1" "$3" "$4" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+run = json.load(open(sys.argv[2]))
+assert run["config"]["ranks"] == 4
+row = next(p for p in d["runs"][0]["phases"] if p["phase"] == sys.argv[3])
+want = 0.01 + run["checkpoint_bytes_per_rank"] / 1e8
+assert abs(row["predicted_s"] - want) <= 1e-6 * want, (sys.argv[3], row["predicted_s"], want)
+assert sys.argv[4] in row["note"], row["note"]
+PY
+  }
+  # Disk writers at once; fresh shared-memory writers at once (every memory save of this run is a
+  # process's first or second, so into slots it has not mapped).
   DISK_RUN="$SRC/results/cpu/compare-vm/runs/small-disk.json"
-  sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}' "$PROF" > "$T/c4.yaml"
-  rc=0; "$SIM" compare "$DISK_RUN" --profile "$T/c4.yaml" --no-engine --json "$T/d.json" > /dev/null || rc=$?
-  [ "$rc" -le 1 ] || { echo "compare with a concurrent disk cost: exit $rc"; exit 1; }
-  python3 - "$T/d.json" "$DISK_RUN" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-run = json.load(open(sys.argv[2]))
-assert run["config"]["ranks"] == 4
-row = next(p for p in d["runs"][0]["phases"] if p["phase"] == "save_disk_s")
-want = 0.01 + run["checkpoint_bytes_per_rank"] / 1e8
-assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
-assert "concurrent-writers" in row["note"], row["note"]
-PY
-  # Fresh shared-memory writers at once: the memory saves of a run with that many ranks (every
-  # save of this run is a process's first or second, so fresh) cost what the benchmark measured.
-  MEM_RUN="$SRC/results/cpu/compare-vm/runs/small-memory.json"
-  sed -e '/^  shm_write_fresh_concurrent:/d' -e '/^hardware:/a\  shm_write_fresh_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}' "$PROF" > "$T/s4.yaml"
-  rc=0; "$SIM" compare "$MEM_RUN" --profile "$T/s4.yaml" --no-engine --json "$T/s.json" > /dev/null || rc=$?
-  [ "$rc" -le 1 ] || { echo "compare with a concurrent fresh-write cost: exit $rc"; exit 1; }
-  python3 - "$T/s.json" "$MEM_RUN" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-run = json.load(open(sys.argv[2]))
-assert run["config"]["ranks"] == 4
-row = next(p for p in d["runs"][0]["phases"] if p["phase"] == "save_memory_s")
-want = 0.01 + run["checkpoint_bytes_per_rank"] / 1e8
-assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
-assert "concurrent fresh writers" in row["note"], row["note"]
-PY
+  expect_concurrent_cost "$DISK_RUN" local_disk_write_concurrent save_disk_s concurrent-writers
+  expect_concurrent_cost "$SRC/results/cpu/compare-vm/runs/small-memory.json" shm_write_fresh_concurrent save_memory_s "concurrent fresh writers"
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured
   # cost, scaled from the benchmark's 2R transfer threads to the run's 3R (training added).
   GEM_RUN="$SRC/results/cpu/compare-vm/runs/small-gemini.json"
