@@ -151,6 +151,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   std::vector<double> stall, copies, sums, memory_saves, disk_saves, puts, backgrounds;
   std::vector<double> frequent_stalls;
   std::vector<RankState> ranks(static_cast<size_t>(R));
+  std::vector<bool> restored_own_memory(static_cast<size_t>(R), false);  // this generation's recovery
   std::vector<FailurePrediction> predicted_failures;
   double total_stall_s = 0;
   int64_t trained_iterations = 0;
@@ -173,22 +174,28 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       if (gemini && last_submit_iteration >= 0) {
         wait_s = std::max(0.0, last_background_s - (static_cast<double>(it) - last_submit_iteration) * T);
       }
-      double mem_s = 0;
+      // Per rank: a save into a slot this process has not mapped yet (its first save, and its
+      // second unless it restored from that slot of its own memory) pays the page faults.
+      std::vector<double> mem_s(static_cast<size_t>(R), 0.0);
       if (use_memory && ckpt) {
         ++memory_saves_in_generation;
-        // The first two saves of a process land in slots it has not mapped yet.
-        mem_s = memory_saves_in_generation <= 2 ? cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b)
+        for (int r = 0; r < R; ++r) {
+          const bool fresh = memory_saves_in_generation == 1 ||
+                             (memory_saves_in_generation == 2 && !restored_own_memory[static_cast<size_t>(r)]);
+          mem_s[static_cast<size_t>(r)] = fresh ? cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b)
                                                 : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
-        memory_saves.push_back(mem_s);
+        }
+        memory_saves.insert(memory_saves.end(), mem_s.begin(), mem_s.end());
       }
       const double d_s = persist ? disk_s : 0.0;
       if (persist) disk_saves.push_back(d_s);
-      const double s = wait_s + copy_s + sum_s + mem_s + d_s;
-      stall.push_back(s);
+      for (double m : mem_s) stall.push_back(wait_s + copy_s + sum_s + m + d_s);
+      // The next step's all-reduce waits for the slowest rank's save.
+      const double slowest_mem_s = *std::max_element(mem_s.begin(), mem_s.end());
       copies.push_back(copy_s);
       sums.push_back(sum_s);
-      total_stall_s += s;
-      if (use_memory && ckpt) frequent_stalls.push_back(wait_s + copy_s + sum_s + mem_s);
+      total_stall_s += wait_s + copy_s + sum_s + slowest_mem_s + d_s;
+      if (use_memory && ckpt) frequent_stalls.push_back(wait_s + copy_s + sum_s + slowest_mem_s);
       for (RankState& r : ranks) {
         if (use_memory && ckpt) keep_two(r.memory, it);
         if (persist) keep_two(r.disk, it);
@@ -269,6 +276,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       }
       p.load_s = restore_s(R + n_peer);
     }
+    for (int r = 0; r < R; ++r) restored_own_memory[static_cast<size_t>(r)] = tier[static_cast<size_t>(r)] == "memory";
     predicted_failures.push_back(p);
     start = p.resumed;
   }
@@ -289,7 +297,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
                          "XXH64 of the image on " + std::to_string(threads) + " thread(s) per rank"));
   if (!memory_saves.empty()) {
     out.rows.push_back(row("save_memory_s", "closed-form", run, memory_saves, threshold_s,
-                           std::string("copy into the shm slot: fresh mapping for a process's first two saves") +
+                           std::string("copy into the shm slot, per rank: fresh mapping for a process's first save and its "
+                                       "second unless it restored from its own memory") +
                                (measured_with(k.shm_write_fresh_concurrent, R) ? " (concurrent fresh writers)" : "") +
                                ", else memcpy"));
   }
