@@ -57,6 +57,15 @@ struct NcclComm::Impl {
   bool failed = false;   // an operation failed or timed out: aborted, unusable
   bool joining = false;  // in the constructor: an error (not a timeout) is a set-up problem
   DeviceBuffer scratch;  // barrier's float and exchange_sizes' counts
+  std::vector<DeviceBuffer> send_stage, recv_stage;  // exchange(): one chunk per buffer
+
+  // At least `count` staging buffers of at least `bytes` each (grown, never shrunk).
+  static void reserve_staging(std::vector<DeviceBuffer>& stage, size_t count, uint64_t bytes) {
+    for (auto& b : stage) {
+      if (b.bytes < bytes) b = DeviceBuffer(bytes);
+    }
+    while (stage.size() < count) stage.emplace_back(bytes);
+  }
 
   // Makes this rank's device current for the calling thread (training and replication threads).
   void use_device() const { cuda_check(cudaSetDevice(config.device), "cudaSetDevice(" + std::to_string(config.device) + ")"); }
@@ -217,9 +226,12 @@ double NcclComm::exchange(const std::vector<NcclHostSend>& sends, const std::vec
   for (const auto& s : sends) longest = std::max(longest, s.bytes);
   for (const auto& r : recvs) longest = std::max(longest, r.bytes);
   const uint64_t chunk = std::min(longest, std::max<uint64_t>(m.config.chunk_bytes, 1));
-  std::vector<DeviceBuffer> send_stage, recv_stage;
-  for (size_t i = 0; i < sends.size(); ++i) send_stage.emplace_back(chunk);
-  for (size_t i = 0; i < recvs.size(); ++i) recv_stage.emplace_back(chunk);
+  // Staging kept from one exchange to the next: cudaFree would synchronise the whole device,
+  // i.e. wait for the training stream, at every checkpoint.
+  std::vector<DeviceBuffer>& send_stage = m.send_stage;
+  std::vector<DeviceBuffer>& recv_stage = m.recv_stage;
+  m.reserve_staging(send_stage, sends.size(), chunk);
+  m.reserve_staging(recv_stage, recvs.size(), chunk);
   // One group per chunk offset: every pair moves its piece at that offset. Both ends of a pair
   // have the same byte count (exchange_sizes), so both skip a finished pair's empty pieces.
   for (uint64_t offset = 0; offset < longest; offset += chunk) {
