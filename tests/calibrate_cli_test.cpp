@@ -134,14 +134,23 @@ TEST(calibrate_cli_test, disk_writes_rest_before_each_run) {
   EXPECT_EQ(run("--benchmarks disk-write --disk-rest-ms -1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
+// Runs two concurrent benchmarks, 2 at once in 8 MiB, checks their results
+// (expect_two_concurrent_results) and puts the profile's text in `profile`.
+static void run_two_concurrent_in_8mib(const std::string& benchmarks, const TmpDir& d, std::string* profile) {
+  const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
+  ASSERT_EQ(run("--benchmarks " + benchmarks + " --concurrency 2 --max-bytes 8MiB --reps 2 --warmups 0 --out-json " +
+                json + " --out-profile " + yaml + " --quiet"),
+            0);
+  expect_two_concurrent_results(json, 2);
+  std::ifstream y(yaml);
+  *profile = std::string((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
+}
+
 // Copies and checksums on N threads at once: per-thread samples, N copies fit in --max-bytes.
 TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
   TmpDir d;
-  const std::string json = d.path + "/h.json", yaml = d.path + "/h.yaml";
-  ASSERT_EQ(run("--benchmarks host-memcpy-concurrent,checksum-xxh64-concurrent --concurrency 2 --max-bytes 8MiB "
-                "--reps 2 --warmups 0 --out-json " + json + " --out-profile " + yaml + " --quiet"),
-            0);
-  expect_two_concurrent_results(json, 2);
+  std::string profile;
+  ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("host-memcpy-concurrent,checksum-xxh64-concurrent", d, &profile));
   EXPECT_EQ(run("--benchmarks host-memcpy-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
@@ -150,13 +159,8 @@ TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
 // each with the count.
 TEST(calibrate_cli_test, concurrent_loopback_transfers_and_shm_writers_are_per_participant) {
   TmpDir d;
-  const std::string json = d.path + "/t.json", yaml = d.path + "/t.yaml";
-  ASSERT_EQ(run("--benchmarks tcp-loopback-concurrent,shm-write-fresh-concurrent --concurrency 2 --max-bytes 8MiB "
-                "--reps 2 --warmups 0 --out-json " + json + " --out-profile " + yaml + " --quiet"),
-            0);
-  expect_two_concurrent_results(json, 2);
-  std::ifstream y(yaml);
-  const std::string text((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
+  std::string text;
+  ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("tcp-loopback-concurrent,shm-write-fresh-concurrent", d, &text));
   for (const char* key : {"loopback_tcp_concurrent", "shm_write_fresh_concurrent"}) {
     EXPECT_NE(text.find(std::string("  ") + key + ": {alpha_s: "), std::string::npos) << text;
   }

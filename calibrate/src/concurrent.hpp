@@ -12,10 +12,13 @@
 #include <functional>
 #include <new>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/calibrate/results.hpp"
+#include "gemini/calibrate/sizes.hpp"
 #include "gemini/calibrate/timing.hpp"
 
 namespace gemini::calibrate::detail {
@@ -89,6 +92,25 @@ inline std::vector<double> run_processes_together(int n, const std::function<dou
   ::munmap(page, sizeof(Shared));
   if (!ok) throw std::runtime_error("a benchmark process could not start or failed");
   return seconds;
+}
+
+// A concurrent benchmark's sweep: cfg's sweep over concurrent_sizes(cfg, n) (sizes per
+// participant, n of them fitting in --max-bytes), with the participant count recorded in `r`.
+inline SweepConfig concurrent_sweep(const SweepConfig& cfg, int n, BenchmarkResult& r) {
+  r.extra["concurrency"] = n;
+  SweepConfig sweep = cfg;
+  sweep.sizes = concurrent_sizes(cfg, n);
+  if (sweep.sizes.empty()) throw std::invalid_argument(r.name + ": no size fits --max-bytes " + std::to_string(n) + " times");
+  return sweep;
+}
+
+// Fits a concurrent benchmark's medians. Work shorter than the scheduler's time slice runs
+// alone even with more participants than CPUs (they take turns), so small sizes show no
+// sharing: weighting by absolute time lets the sizes where they do share the CPUs and the
+// memory bus set the line.
+inline void fit_concurrent_medians(BenchmarkResult& r) {
+  fit_medians(r, FitWeighting::absolute);
+  r.notes.push_back("fitted with absolute weighting: sizes below a scheduler time slice do not overlap");
 }
 
 // The sweep of a concurrent benchmark with one result, over sweep.sizes (already

@@ -10,7 +10,6 @@
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
-#include "gemini/calibrate/sizes.hpp"
 
 namespace gemini::calibrate {
 
@@ -25,9 +24,7 @@ BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string&
                   (copy ? "copying its own pre-faulted buffer into another (memcpy)"
                         : "computing XXH64 (real/'s checksum) over its own pre-faulted buffer") +
                   ", caches flushed before each round; bytes and seconds are per thread";
-  r.extra["concurrency"] = threads;
-  SweepConfig sweep = cfg;
-  sweep.sizes = concurrent_sizes(cfg, threads);
+  const SweepConfig sweep = detail::concurrent_sweep(cfg, threads, r);
   const uint64_t max = sweep.sizes.back();
   std::vector<detail::HostBuffer> src, dst;
   for (int i = 0; i < threads; ++i) {
@@ -53,11 +50,7 @@ BenchmarkResult bench_host_concurrent(const SweepConfig& cfg, const std::string&
   uint64_t sink = 0;
   for (uint64_t s : sinks) sink ^= s;
   r.extra["checksum_sink"] = sink;  // keeps the hashing observable
-  // A copy shorter than the scheduler's time slice runs alone even with more threads than CPUs
-  // (the threads take turns), so small sizes show no sharing: weighting by absolute time lets
-  // the sizes where the threads do share the CPUs and the memory bus set the line.
-  fit_medians(r, FitWeighting::absolute);
-  r.notes.push_back("fitted with absolute weighting: sizes below a scheduler time slice do not overlap");
+  detail::fit_concurrent_medians(r);
   return r;
 }
 

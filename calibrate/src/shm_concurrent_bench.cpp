@@ -9,7 +9,6 @@
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
-#include "gemini/calibrate/sizes.hpp"
 #include "shm_file.hpp"
 
 namespace gemini::calibrate {
@@ -22,10 +21,7 @@ BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int pro
                   " processes released at once, each copying its own pre-faulted buffer into a fresh "
                   "MAP_SHARED mapping of its own posix_fallocate'd /dev/shm file (mmap, memcpy, munmap), "
                   "caches flushed before each round; bytes and seconds are per process";
-  r.extra["concurrency"] = processes;
-  SweepConfig sweep = cfg;
-  sweep.sizes = concurrent_sizes(cfg, processes);
-  if (sweep.sizes.empty()) throw std::invalid_argument("shm-write-fresh-concurrent: no size fits --max-bytes");
+  const SweepConfig sweep = detail::concurrent_sweep(cfg, processes, r);
   const uint64_t max = sweep.sizes.back();
   std::vector<detail::HostBuffer> src;
   std::vector<std::unique_ptr<detail::ShmFile>> files;
@@ -46,9 +42,7 @@ BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int pro
       return now_s() - t0;
     });
   });
-  // As for the other concurrent benchmarks: sizes below a scheduler time slice do not overlap.
-  fit_medians(r, FitWeighting::absolute);
-  r.notes.push_back("fitted with absolute weighting: sizes below a scheduler time slice do not overlap");
+  detail::fit_concurrent_medians(r);
   return r;
 }
 

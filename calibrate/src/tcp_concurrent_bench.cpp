@@ -12,7 +12,6 @@
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
-#include "gemini/calibrate/sizes.hpp"
 #include "loopback.hpp"
 
 namespace gemini::calibrate {
@@ -27,9 +26,7 @@ BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs,
   r.description = std::to_string(pairs) + " one-way TCP transfers over 127.0.0.1 at once, each between its own "
                   "sender and receiver thread on its own connection (8-byte header, payload, 1-byte "
                   "acknowledgement); bytes and seconds are per transfer, timed by its sender";
-  r.extra["concurrency"] = pairs;
-  SweepConfig sweep = cfg;
-  sweep.sizes = concurrent_sizes(cfg, pairs);
+  const SweepConfig sweep = detail::concurrent_sweep(cfg, pairs, r);
   const uint64_t max = sweep.sizes.back();
   std::vector<detail::HostBuffer> send_bufs, recv_bufs;
   for (int j = 0; j < pairs; ++j) {
@@ -69,10 +66,7 @@ BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs,
     return t;
   });
   r.notes.push_back("loopback measures the kernel's TCP stack and memory copies, not a NIC");
-  // As for the concurrent copies: transfers shorter than a time slice take turns instead of
-  // sharing the CPUs, so the sizes where they do share set the line.
-  fit_medians(r, FitWeighting::absolute);
-  r.notes.push_back("fitted with absolute weighting: sizes below a scheduler time slice do not overlap");
+  detail::fit_concurrent_medians(r);
   return r;
 }
 

@@ -105,15 +105,16 @@ json Launcher::report(bool completed, int generations) {
       phase["replication_background_s"].push_back(e["seconds"]);
     } else if (k == "recovery") {
       recoveries[gen].push_back(e);
-    } else if (k == "model" && e.value("device", "").rfind("cuda", 0) == 0) {
-      gpus_used.insert(e.value("device", ""));
-    }
-    if (k == "model" && model.empty()) {
-      model = e;
-      model.erase("e");
-      model.erase("t");
-      model.erase("gen");
-      model.erase("rank");
+    } else if (k == "model") {
+      const std::string device = e.value("device", "");
+      if (device.rfind("cuda", 0) == 0) gpus_used.insert(device);
+      if (model.empty()) {
+        model = e;
+        model.erase("e");
+        model.erase("t");
+        model.erase("gen");
+        model.erase("rank");
+      }
     } else if (k == "done") {
       finals.push_back({{"rank", rank}, {"iteration", e["iteration"]}, {"checksum", e["checksum"]}});
       last_done_t = std::max(last_done_t, e["t"].get<double>());

@@ -116,7 +116,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   // ---- Saves: every rank saves at the same iterations, so one event stands for all ranks. ----
   const double c_save = share(R, C);
   const bool on_gpu = runs_on_gpu(run);
-  const int ranks_per_gpu = (R + std::max(1, run.gpus_used) - 1) / std::max(1, run.gpus_used);
+  const int gpus = std::max(1, run.gpus_used);
+  const int ranks_per_gpu = (R + gpus - 1) / gpus;
   const double copy_s = on_gpu ? k.gpu_to_cpu.alpha_s + ranks_per_gpu * b / k.gpu_to_cpu.bandwidth_bytes_per_s
                                : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
   // XXH64 of one image on the rank's t threads while `runnable` threads compete for C CPUs.
