@@ -1,15 +1,12 @@
 // A data-parallel training rank: rendezvous, recovery agreement, training, checkpoints.
 #include "rank_worker.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,10 +20,12 @@
 #include "checksum.hpp"
 #include "disk_store.hpp"
 #include "dist.hpp"
+#include "event_log.hpp"
 #include "memory_store.hpp"
 #include "nccl_comm.hpp"
 #include "placement.hpp"
 #include "replica.hpp"
+#include "replicator.hpp"
 #include "state_image.hpp"
 #include "trainer.hpp"
 
@@ -63,31 +62,6 @@ int env_int(const char* name, const char* fallback) {
   }
 }
 
-// JSON lines, appended with one write() each so that a SIGKILL never leaves half an event
-// (beyond the last line) and everything written before it survives.
-class EventLog {
- public:
-  explicit EventLog(const std::string& path) {
-    if (path.empty()) return;
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd_ < 0) throw std::runtime_error("cannot open event log " + path);
-  }
-  ~EventLog() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  void write(json j) {
-    if (fd_ < 0) return;
-    j["t"] = monotonic_s();
-    const std::string line = j.dump() + "\n";
-    std::lock_guard<std::mutex> lock(mu_);
-    if (::write(fd_, line.data(), line.size()) < 0) { /* measurements only; keep training */ }
-  }
-
- private:
-  int fd_ = -1;
-  std::mutex mu_;
-};
-
 std::string join(const std::vector<uint64_t>& v) {
   std::string s;
   for (uint64_t x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
@@ -104,152 +78,6 @@ std::set<uint64_t> split(const std::string& s) {
     start = end + 1;
   }
   return out;
-}
-
-// Hands one checkpoint to every holder of this rank's replicas and logs each; false if any failed.
-using Delivery = std::function<bool(uint64_t iteration, const uint8_t* data, uint64_t bytes)>;
-
-// Sender of one rank's checkpoints to its replica holders (GEMINI), one checkpoint at a time; the
-// training loop waits for the previous one before the next save. In the background (a thread of
-// its own) unless `in_line`: then submit() delivers before it returns (NCCL replication beside an
-// NCCL all-reduce: two communicators' kernels on one GPU must not interleave differently on
-// different ranks).
-class Replicator {
- public:
-  Replicator(Delivery deliver, size_t holders, int owner, int generation, EventLog& log, bool in_line)
-      : deliver_(std::move(deliver)), holders_(holders), owner_(owner), gen_(generation), log_(log) {
-    if (!in_line) thread_ = std::thread([this] { run(); });
-  }
-  ~Replicator() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  void submit(uint64_t iteration, const uint8_t* data, uint64_t bytes) {
-    const Job job{iteration, data, bytes, monotonic_s()};
-    if (!thread_.joinable()) {
-      deliver(job);
-      return;
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    job_ = job;
-    busy_ = true;
-    cv_.notify_all();
-  }
-  // Blocks until the previous checkpoint reached every holder (or failed); returns the wait.
-  double wait_idle() {
-    const double t0 = monotonic_s();
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !busy_; });
-    return monotonic_s() - t0;
-  }
-
- private:
-  struct Job {
-    uint64_t iteration = 0;
-    const uint8_t* data = nullptr;
-    uint64_t bytes = 0;
-    double submitted = 0;
-  };
-  void deliver(const Job& job) {
-    const bool ok = deliver_(job.iteration, job.data, job.bytes);
-    log_.write({{"e", "replicated"}, {"gen", gen_}, {"rank", owner_}, {"iteration", job.iteration},
-                {"ok", ok}, {"bytes", job.bytes * holders_}, {"seconds", monotonic_s() - job.submitted}});
-  }
-  void run() {
-    for (;;) {
-      Job job;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || busy_; });
-        if (stop_ && !busy_) return;
-        job = job_;
-      }
-      deliver(job);
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        busy_ = false;
-      }
-      cv_.notify_all();
-    }
-  }
-
-  Delivery deliver_;
-  size_t holders_;
-  int owner_, gen_;
-  EventLog& log_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool busy_ = false, stop_ = false;
-  Job job_;
-  std::thread thread_;
-};
-
-struct ReplicaTarget {
-  int rank;
-  std::string address;
-};
-
-// Replication through the holders' replica services: one PUT per holder. `halfway` (tests, may
-// be empty) runs halfway through sending each checkpoint's first replica.
-Delivery tcp_delivery(std::vector<ReplicaTarget> targets, std::string token, int owner, int gen, EventLog& log,
-                      std::function<void(uint64_t iteration)> halfway) {
-  return [=, &log](uint64_t iteration, const uint8_t* data, uint64_t bytes) {
-    bool ok = true;
-    for (const auto& t : targets) {
-      std::function<void()> pause;
-      if (halfway && &t == &targets.front()) pause = [&] { halfway(iteration); };
-      try {
-        const PutResult r = put_replica(t.address, token, owner, data, bytes, 60, pause);
-        log.write({{"e", "replicate"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration},
-                   {"holder", t.rank}, {"bytes", bytes}, {"seconds", r.seconds}});
-      } catch (const std::exception& e) {
-        ok = false;
-        log.write({{"e", "replicate_error"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration},
-                   {"holder", t.rank}, {"error", e.what()}});
-      }
-    }
-    return ok;
-  };
-}
-
-// Replication GPU to GPU: every rank sends its image to its holders and receives its owners'
-// images in one NCCL exchange (collective: all ranks save at the same iterations), received
-// straight into this machine's replica slots, each verified before it is committed.
-Delivery nccl_delivery(NcclComm& comm, ReplicaService& service, std::vector<int> holders, std::vector<int> owners,
-                       int owner, int gen, EventLog& log) {
-  return [=, &comm, &service, &log](uint64_t iteration, const uint8_t* data, uint64_t bytes) {
-    auto failed = [&](const std::string& why) {
-      for (int h : holders) {
-        log.write({{"e", "replicate_error"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration},
-                   {"holder", h}, {"error", why}});
-      }
-      return false;
-    };
-    try {
-      std::vector<NcclHostSend> sends;
-      for (int h : holders) sends.push_back({h, data, bytes});
-      const std::vector<uint64_t> sizes = comm.exchange_sizes(sends, owners);
-      std::vector<ReplicaService::LocalSlot> slots;
-      std::vector<NcclHostRecv> recvs;
-      for (size_t i = 0; i < owners.size(); ++i) {
-        slots.push_back(service.begin_local(owners[i], sizes[i]));
-        recvs.push_back({owners[i], slots.back().data, sizes[i]});
-      }
-      const double seconds = comm.exchange(sends, recvs);
-      for (const auto& slot : slots) service.commit_local(slot);  // ImageError: a torn or corrupt receive
-      for (int h : holders) {
-        log.write({{"e", "replicate"}, {"gen", gen}, {"rank", owner}, {"iteration", iteration}, {"holder", h},
-                   {"bytes", bytes}, {"seconds", seconds}, {"transport", "nccl"}});
-      }
-      return true;
-    } catch (const std::exception& e) {
-      return failed(e.what());
-    }
-  };
 }
 
 struct Recovered {
