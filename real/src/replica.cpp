@@ -228,11 +228,11 @@ ReplicaService::LocalSlot ReplicaService::begin_slot(int owner, uint64_t bytes) 
 }
 
 uint64_t ReplicaService::commit_slot(const LocalSlot& s) {
-  verify_image(s.data, s.bytes);
+  const ImageInfo info = verify_image(s.data, s.bytes);
   segment(s.owner, 0)->commit(s.slot);
   stats_.put_receive_s.push_back(since(s.started));
   ++stats_.puts;
-  return parse_header(s.data, s.bytes).iteration;
+  return info.iteration;
 }
 
 ReplicaService::LocalSlot ReplicaService::begin_local(int owner, uint64_t bytes) {

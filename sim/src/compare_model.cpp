@@ -113,7 +113,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   const bool gemini = run.strategy == "gemini";
   const int holders = gemini ? std::max(0, run.replicas - 1) : 0;
 
-  // ---- Saves: every rank saves at the same iterations, so one event stands for all ranks. ----
+  // ---- Saves: every rank saves at the same iterations, so one event stands for all ranks,
+  // except for the memory store, where a rank's slot may or may not be mapped yet. ----
   const double c_save = share(R, C);
   const bool on_gpu = runs_on_gpu(run);
   const int gpus = std::max(1, run.gpus_used);
@@ -129,11 +130,14 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   };
   const double sum_s = checksum_s(static_cast<double>(R) * threads);
   // A restore: memcpy into the model's tensors while `runnable` tasks share the CPUs; on a GPU,
-  // R pinned host-to-device copies through its link.
+  // the pinned host-to-device copies of the ranks on each GPU through its link.
   auto restore_s = [&](int runnable) {
     return on_gpu ? k.cpu_to_gpu.alpha_s + ranks_per_gpu * b / k.cpu_to_gpu.bandwidth_bytes_per_s
                   : cpu_shared_s(k.memcpy, k.memcpy_concurrent, runnable, share(runnable, C), b);
   };
+  // A memory save into a slot the process has not mapped yet (fresh) or has (a plain copy).
+  const double mem_fresh_s = cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b);
+  const double mem_mapped_s = cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
   // A disk save: all R ranks write their image to the one disk at once.
   const double disk_s = disk_shared_s(k.disk_write, k.disk_write_concurrent, R, b);
   // Replication (gemini): training (R threads), R senders and R receivers (checksumming on t
@@ -183,8 +187,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         for (int r = 0; r < R; ++r) {
           const bool fresh = memory_saves_in_generation == 1 ||
                              (memory_saves_in_generation == 2 && !restored_own_memory[static_cast<size_t>(r)]);
-          mem_s[static_cast<size_t>(r)] = fresh ? cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b)
-                                                : cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
+          mem_s[static_cast<size_t>(r)] = fresh ? mem_fresh_s : mem_mapped_s;
         }
         memory_saves.insert(memory_saves.end(), mem_s.begin(), mem_s.end());
       }
