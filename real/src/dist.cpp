@@ -148,11 +148,25 @@ class ClientStore : public c10d::Store {
 }  // namespace
 #endif
 
+namespace {
+// The store as the set / wait_get pair that TcpRing and NcclComm rendezvous through.
 RingRendezvous rendezvous_on(KvStore& store) {
   RingRendezvous rv;
   rv.set = [&store](const std::string& k, const std::string& v) { store.set(k, v); };
   rv.wait_get = [&store](const std::string& k, std::chrono::milliseconds t) { return store.wait_get(k, t); };
   return rv;
+}
+}  // namespace
+
+std::unique_ptr<NcclComm> nccl_on(KvStore& store, const std::string& prefix, int rank, int world, int cuda_device,
+                                  std::chrono::milliseconds timeout) {
+  NcclConfig c;
+  c.rank = rank;
+  c.world = world;
+  c.device = cuda_device;
+  c.prefix = prefix;
+  c.timeout = timeout;
+  return std::make_unique<NcclComm>(c, rendezvous_on(store));
 }
 
 struct Collective::Impl {
@@ -184,17 +198,10 @@ Collective::Collective(KvStore& store, const std::string& prefix, int rank, int 
                        const std::string& kind, const std::string& token, int cuda_device)
     : impl_(std::make_unique<Impl>()) {
   if (const std::string problem = check_kind(kind); !problem.empty()) throw std::invalid_argument(problem);
-  const RingRendezvous rv = rendezvous_on(store);
   if (kind == "nccl") {
     if (cuda_device < 0) throw std::invalid_argument("--collective nccl needs a CUDA device (--device cuda)");
     impl_->name = "nccl";
-    NcclConfig c;
-    c.rank = rank;
-    c.world = world;
-    c.device = cuda_device;
-    c.prefix = prefix + "/nccl/grad";
-    c.timeout = timeout;
-    impl_->nccl = std::make_unique<NcclComm>(c, rv);
+    impl_->nccl = nccl_on(store, prefix + "/nccl/grad", rank, world, cuda_device, timeout);
     return;
   }
   const bool use_gloo = kind == "gloo" || (kind == "auto" && GEMINI_HAVE_GLOO);
@@ -207,7 +214,7 @@ Collective::Collective(KvStore& store, const std::string& prefix, int rank, int 
     c.bind = host;
     c.token = token;
     c.timeout = timeout;
-    impl_->ring = std::make_unique<TcpRing>(c, rv);
+    impl_->ring = std::make_unique<TcpRing>(c, rendezvous_on(store));
     return;
   }
   impl_->name = "gloo";

@@ -11,7 +11,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "tcp_allreduce.hpp"  // RingRendezvous
+namespace gemini::real {
+class NcclComm;
+}
 
 namespace gemini::real::dist {
 
@@ -57,8 +59,10 @@ class KvStore {
   std::unique_ptr<Impl> impl_;
 };
 
-// The store as the set / wait_get pair that TcpRing and NcclComm rendezvous through.
-RingRendezvous rendezvous_on(KvStore& store);
+// An NCCL communicator of `world` ranks on CUDA device `cuda_device`, meeting under `prefix` in
+// the store (the gradients' and the replicas' communicators of one generation).
+std::unique_ptr<NcclComm> nccl_on(KvStore& store, const std::string& prefix, int rank, int world, int cuda_device,
+                                  std::chrono::milliseconds timeout);
 
 // The all-reduce of one generation over `store` under key prefix `prefix`.
 //   "gloo": a ProcessGroupGloo. The constructor first waits (polling the store, up to `timeout`)

@@ -318,13 +318,7 @@ int train(const RankOptions& o) {
   if (gemini) {
     Delivery deliver;
     if (o.replication_transport == "nccl") {
-      NcclConfig nc;
-      nc.rank = rank;
-      nc.world = world;
-      nc.device = trainer.cuda_index();
-      nc.prefix = g + "/nccl/repl";
-      nc.timeout = timeout;
-      replica_comm = std::make_unique<NcclComm>(nc, dist::rendezvous_on(*store));
+      replica_comm = dist::nccl_on(*store, g + "/nccl/repl", rank, world, trainer.cuda_index(), timeout);
       deliver = nccl_delivery(*replica_comm, *service, holders, owners, rank, gen, log);
     } else {
       std::vector<ReplicaTarget> targets;
