@@ -88,6 +88,48 @@ TEST_F(DiskStoreTest, RoundTripIsDurableFileAndCold) {
   }
 }
 
+// A page-aligned image (what the trainer's HostBuffer holds) goes to disk and back with
+// O_DIRECT where the file system allows it; an odd size keeps its exact length.
+TEST_F(DiskStoreTest, AlignedImageUsesDirectIoAndReadsCold) {
+  const auto image = make_image(7, 123457);
+  gr::HostBuffer aligned;
+  aligned.ensure(image.size());
+  std::memcpy(aligned.data(), image.data(), image.size());
+  auto s = store();
+  const gr::SaveResult saved = s.save(aligned.data(), image.size());
+  EXPECT_EQ(fs::file_size(s.path()), image.size());
+  gr::HostBuffer buf;
+  const auto loaded = s.load_latest(buf);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->checksum, saved.checksum);
+  EXPECT_EQ(std::memcmp(buf.data(), image.data(), image.size()), 0);
+  const std::string fstype = gr::filesystem_type(dir_.string());
+  if (fstype == "ext4" || fstype == "xfs") {
+    EXPECT_TRUE(saved.direct_io) << fstype;
+    EXPECT_TRUE(loaded->direct_io) << fstype;
+    EXPECT_TRUE(loaded->cold) << fstype;
+  }
+}
+
+// With direct I/O off, the buffered path still drops the page cache and reads cold.
+TEST_F(DiskStoreTest, BufferedStoreStillReadsCold) {
+  gr::DiskStoreConfig c{dir_.string(), "job", 3, true};
+  c.direct_io = false;
+  gr::DiskStore s(c);
+  const auto image = make_image(8);
+  gr::HostBuffer aligned;
+  aligned.ensure(image.size());
+  std::memcpy(aligned.data(), image.data(), image.size());
+  EXPECT_FALSE(s.save(aligned.data(), image.size()).direct_io);
+  gr::HostBuffer buf;
+  const auto loaded = s.load_latest(buf);
+  ASSERT_TRUE(loaded);
+  EXPECT_FALSE(loaded->direct_io);
+  EXPECT_EQ(std::memcmp(buf.data(), image.data(), image.size()), 0);
+  const std::string fstype = gr::filesystem_type(dir_.string());
+  if (fstype == "ext4" || fstype == "xfs") EXPECT_TRUE(loaded->cold) << "page cache not dropped on " << fstype;
+}
+
 TEST_F(DiskStoreTest, LeftoverTmpFileIsIgnoredAndReplaced) {
   auto s = store();
   const auto one = make_image(1);

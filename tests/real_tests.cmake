@@ -3,6 +3,7 @@
 gemini_test(real_checksum_test LIBS gemini_real_io)
 gemini_test(real_stats_test LIBS gemini_real_io)
 gemini_test(real_state_image_test LIBS gemini_real_io)
+gemini_test(real_direct_file_test LIBS gemini_real_io)
 gemini_test(real_disk_store_test LIBS gemini_real_io)
 gemini_test(real_memory_store_test LIBS gemini_real_io)
 gemini_test(real_failure_schedule_test LIBS gemini_real_io)

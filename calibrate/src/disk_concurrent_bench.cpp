@@ -3,6 +3,7 @@
 // single-writer benchmark cannot predict it by dividing bandwidth: concurrent fsyncs share the
 // file system's journal commits and each waits for the others' dirty pages.
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,10 +29,10 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   BenchmarkResult w, rd;
   w.name = "disk-write-concurrent";
   w.description = n_text + " threads at once, each writing its own file to durability in one directory like "
-                  "real/'s DiskStore (write .tmp, fsync, close, rename the last file to .prev, rename, "
-                  "fsync(dir)); bytes and seconds are per writer";
+                  "real/'s DiskStore (O_DIRECT where the file system allows: extra.io; write .tmp, fsync, "
+                  "close, rename the last file to .prev, rename, fsync(dir)); bytes and seconds are per writer";
   rd.name = "disk-read-cold-concurrent";
-  rd.description = n_text + " threads at once, each reading its own file after fsync + "
+  rd.description = n_text + " threads at once, each reading its own file (O_DIRECT where allowed) after fsync + "
                    "posix_fadvise(DONTNEED); bytes and seconds are per reader";
   detail::TempDir tmp(dir);
   bool is_tmpfs = false;
@@ -49,7 +50,15 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   auto src = detail::make_prefaulted(max, 13);
   std::vector<detail::HostBuffer> dst;
   if (want_read)
-    for (int i = 0; i < writers; ++i) dst.push_back(detail::make_prefaulted(max, 20 + static_cast<uint64_t>(i)));
+    for (int i = 0; i < writers; ++i)
+      dst.push_back(detail::make_prefaulted(real::direct_capacity(max), 20 + static_cast<uint64_t>(i)));
+  std::mutex io_mutex;  // the writers and readers count their I/O modes from their own threads
+  detail::IoModes writes_io, reads_io;
+  const auto counted = [&io_mutex](detail::IoModes& modes, const detail::TimedIo& t) {
+    std::lock_guard<std::mutex> lock(io_mutex);
+    modes.add(t);
+    return t.seconds;
+  };
   bool all_cold = !is_tmpfs;
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
@@ -67,7 +76,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
       const std::vector<double> wrote =
           detail::run_together(writers, [&](int j) {
             detail::rest(j * stagger_ms / 1e3);
-            return detail::write_durable(tmp.path(), stem(j), src.get(), n, true);
+            return counted(writes_io, detail::write_durable(tmp.path(), stem(j), src.get(), n, true));
           });
       double round_s = now_s() - r0;
       std::vector<double> read;
@@ -78,7 +87,8 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
         }
         const double q0 = now_s();
         read = detail::run_together(writers, [&](int j) {
-          return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", dst[static_cast<size_t>(j)].get(), n);
+          return counted(reads_io,
+                         detail::read_file(tmp.path() + "/" + stem(j) + ".bin", dst[static_cast<size_t>(j)].get(), n));
         });
         round_s += now_s() - q0;
       }
@@ -91,7 +101,9 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     if (want_write) add_point(w, n, summarize(tw), progress, extra);
     if (want_read) add_point(rd, n, summarize(tr), progress, extra);
   }
+  w.extra["io"] = writes_io.text();
   if (want_read) {
+    rd.extra["io"] = reads_io.text();
     rd.extra["cold_read_assured"] = all_cold;
     if (!all_cold) {
       rd.notes.push_back(is_tmpfs ? "the directory is on tmpfs: the page cache is the storage, reads are warm"

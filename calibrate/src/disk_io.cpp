@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -58,18 +59,6 @@ std::string filesystem_name(const std::string& dir, bool& is_tmpfs) {
 
 namespace {
 
-void write_all(int fd, const char* p, uint64_t n, const std::string& what) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, std::min<uint64_t>(n, 1ull << 30));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("write " + what);
-    }
-    p += w;
-    n -= static_cast<uint64_t>(w);
-  }
-}
-
 void fsync_dir(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd < 0) throw_errno("open " + dir);
@@ -101,23 +90,22 @@ void rest(double seconds) {
   if (seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
 }
 
-double write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
-                     bool keep_previous) {
+TimedIo write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
+                      bool keep_previous) {
   const std::string base = dir + "/" + stem;
   const std::string tmp = base + ".tmp", final_path = base + ".bin", prev_path = base + ".prev";
   if (!keep_previous) ::unlink(final_path.c_str());
   const double t0 = now_s();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw_errno("open " + tmp);
-  write_all(fd, src, bytes, tmp);
-  if (::fsync(fd) != 0) throw_errno("fsync " + tmp);
-  if (::close(fd) != 0) throw_errno("close " + tmp);
+  real::OutputFile file(tmp, 0644);
+  file.write_all(reinterpret_cast<const uint8_t*>(src), bytes);
+  file.sync();
+  file.close();
   if (keep_previous && ::rename(final_path.c_str(), prev_path.c_str()) != 0 && errno != ENOENT) {
     throw_errno("rename " + final_path);
   }
   if (::rename(tmp.c_str(), final_path.c_str()) != 0) throw_errno("rename " + tmp);
   fsync_dir(dir);
-  return now_s() - t0;
+  return {now_s() - t0, file.io() == real::FileIo::direct};
 }
 
 double drop_from_cache(const std::string& path, uint64_t bytes) {
@@ -135,23 +123,16 @@ double drop_from_cache(const std::string& path, uint64_t bytes) {
   return frac;
 }
 
-double read_file(const std::string& path, char* dst, uint64_t bytes) {
+TimedIo read_file(const std::string& path, char* dst, uint64_t bytes) {
   const double t0 = now_s();
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw_errno("open " + path);
-  uint64_t got = 0;
-  while (got < bytes) {
-    const ssize_t r = ::read(fd, dst + got, std::min<uint64_t>(bytes - got, 1ull << 30));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("read " + path);
-    }
-    if (r == 0) throw std::runtime_error("short read of " + path);
-    got += static_cast<uint64_t>(r);
-  }
-  ::close(fd);
+  std::optional<real::InputFile> file = real::InputFile::open(path);
+  if (!file) throw std::runtime_error("no file " + path);
+  auto* out = reinterpret_cast<uint8_t*>(dst);
+  if (file->read_all(out, bytes, real::direct_capacity(bytes)) != bytes) throw std::runtime_error("short read of " + path);
+  const bool direct = file->io() == real::FileIo::direct;
+  file.reset();  // close inside the timed part, as before
   clobber_memory();
-  return now_s() - t0;
+  return {now_s() - t0, direct};
 }
 
 }  // namespace gemini::calibrate::detail

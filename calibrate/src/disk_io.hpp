@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "../../real/src/direct_file.hpp"  // torch-free: the same file I/O as real/
+
 namespace gemini::calibrate::detail {
 
 // Throws std::system_error with the current errno and `what`.
@@ -25,21 +27,37 @@ class TempDir {
 // the page cache is the storage (cold reads are then impossible).
 std::string filesystem_name(const std::string& dir, bool& is_tmpfs);
 
-// Seconds until `bytes` from `src` are durable as `dir`/`stem`.bin: open `stem`.tmp, write,
-// fsync, close, rename, fsync(dir). keep_previous: like real/'s DiskStore, first rename the
-// last file to `stem`.prev (dropping the one before: its blocks are freed inside the timed
-// part); otherwise the last file is unlinked before the clock starts.
-double write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
-                     bool keep_previous = false);
+// One timed file operation and whether it bypassed the page cache (O_DIRECT, as real/'s
+// DiskStore does where the file system allows it: real/src/direct_file.hpp).
+struct TimedIo {
+  double seconds = 0;
+  bool direct = false;
+};
+
+// Until `bytes` from `src` are durable as `dir`/`stem`.bin: open `stem`.tmp, write, fsync,
+// close, rename, fsync(dir). keep_previous: like real/'s DiskStore, first rename the last file
+// to `stem`.prev (dropping the one before: its blocks are freed inside the timed part);
+// otherwise the last file is unlinked before the clock starts.
+TimedIo write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
+                      bool keep_previous = false);
 
 // Sleeps `seconds` (nothing if <= 0): SweepConfig::rest_s before a timed write.
 void rest(double seconds);
 
 // Drops the (clean, fsynced) file from the page cache; returns the fraction of its pages
-// still resident (0 = cold), or -1 when it could not be checked.
+// still resident (0 = cold), or -1 when it could not be checked. A direct read would not use
+// them anyway; this keeps a buffered fallback cold too.
 double drop_from_cache(const std::string& path, uint64_t bytes);
 
-// Seconds to open `path`, read `bytes` into `dst`, close.
-double read_file(const std::string& path, char* dst, uint64_t bytes);
+// Open `path`, read `bytes` into `dst` (which holds direct_capacity(bytes), see
+// real/src/direct_file.hpp), close.
+TimedIo read_file(const std::string& path, char* dst, uint64_t bytes);
+
+// "direct", "buffered" or "mixed" for a benchmark's operations, counted as they ran.
+struct IoModes {
+  int direct = 0, buffered = 0;
+  void add(const TimedIo& t) { (t.direct ? direct : buffered) += 1; }
+  std::string text() const { return buffered == 0 ? "direct" : direct == 0 ? "buffered" : "mixed"; }
+};
 
 }  // namespace gemini::calibrate::detail

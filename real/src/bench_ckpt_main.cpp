@@ -66,7 +66,7 @@ int run(const Options& o) {
 
   std::map<std::string, std::vector<double>> t;  // phase -> seconds
   std::map<std::string, std::vector<uint64_t>> bytes;
-  int cold_reads = 0, disk_reads = 0;
+  int cold_reads = 0, disk_reads = 0, direct_reads = 0, disk_writes = 0, direct_writes = 0;
 
   for (int i = 0; i < o.reps; ++i) {
     trainer.synchronize();
@@ -99,7 +99,11 @@ int run(const Options& o) {
       t["snapshot_s"].push_back(cap.copy_s + cap.checksum_s);
       t["snapshot_copy_s"].push_back(cap.copy_s);
       t["snapshot_checksum_s"].push_back(cap.checksum_s);
-      if (kind == "disk") t["save_disk_fsync_s"].push_back(saved.commit_s);
+      if (kind == "disk") {
+        t["save_disk_fsync_s"].push_back(saved.commit_s);
+        ++disk_writes;
+        direct_writes += saved.direct_io ? 1 : 0;
+      }
       bytes["save_" + kind + "_bytes"].push_back(saved.bytes);
     }
     for (const auto& kind : order) {
@@ -118,6 +122,7 @@ int run(const Options& o) {
       if (kind == "disk") {
         ++disk_reads;
         cold_reads += loaded->cold ? 1 : 0;
+        direct_reads += loaded->direct_io ? 1 : 0;
       }
     }
     std::fprintf(stderr, "[bench] rep %d/%d: save disk %.4f s, memory %.4f s; load disk %.4f s, memory %.4f s\n",
@@ -155,7 +160,8 @@ int run(const Options& o) {
   for (const auto& [name, v] : bytes) saves[name] = v;
   out["bytes"] = saves;
   out["disk"] = {{"reads", disk_reads}, {"cold_reads", cold_reads},
-                 {"cold_assured", disk_reads > 0 && cold_reads == disk_reads}};
+                 {"cold_assured", disk_reads > 0 && cold_reads == disk_reads},
+                 {"writes", disk_writes}, {"direct_io_writes", direct_writes}, {"direct_io_reads", direct_reads}};
   const double it = median(t["iteration_s"]);
   out["ratios"] = {
       {"save_disk_over_memory", median(t["save_disk_s"]) / median(t["save_memory_s"])},

@@ -22,6 +22,7 @@ struct SaveResult {
   uint64_t checksum = 0;
   double write_s = 0;   // bytes into the store (memcpy / write())
   double commit_s = 0;  // making it durable and visible (fsync + rename + dir fsync / slot flip)
+  bool direct_io = false;  // disk: written with O_DIRECT (bypassing the page cache)
 };
 
 struct LoadResult {
@@ -30,9 +31,10 @@ struct LoadResult {
   uint64_t checksum = 0;
   double fetch_s = 0;   // bytes into the caller's buffer
   double verify_s = 0;  // header + every tensor checksum
-  // Disk: true when the file was verified absent from the page cache before reading it.
-  // Memory stores: always false (it is memory).
+  // Disk: true when the read bypassed the page cache (O_DIRECT) or the file was verified
+  // absent from it before reading. Memory stores: always false (it is memory).
   bool cold = false;
+  bool direct_io = false;  // disk: read with O_DIRECT
   std::vector<std::string> rejected;  // newer candidates skipped, with the reason
 };
 

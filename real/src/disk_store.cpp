@@ -13,6 +13,7 @@
 #include <system_error>
 #include <vector>
 
+#include "direct_file.hpp"
 #include "state_image.hpp"
 
 namespace gemini::real {
@@ -27,8 +28,6 @@ double since(Clock::time_point t0) {
   throw std::system_error(errno, std::generic_category(), what + " " + path);
 }
 
-constexpr size_t kChunk = size_t{64} << 20;  // one write()/read() moves at most 64 MiB
-
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
@@ -38,40 +37,10 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
-  int release() {
-    int f = fd_;
-    fd_ = -1;
-    return f;
-  }
 
  private:
   int fd_;
 };
-
-void write_all(int fd, const uint8_t* p, size_t n, const std::string& path) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, std::min(n, kChunk));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      fail("write", path);
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-}
-
-void read_all(int fd, uint8_t* p, size_t n, const std::string& path) {
-  while (n > 0) {
-    ssize_t r = ::read(fd, p, std::min(n, kChunk));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      fail("read", path);
-    }
-    if (r == 0) throw CheckpointCorrupt("unexpected end of file in " + path);
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-}
 
 }  // namespace
 
@@ -150,13 +119,13 @@ SaveResult DiskStore::save(const uint8_t* image, size_t bytes) {
   // hold the space (loads never read it); the committed checkpoint stays as it was.
   try {
     auto t0 = Clock::now();
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (fd.get() < 0) fail("open", tmp);
-    write_all(fd.get(), image, bytes, tmp);
+    OutputFile file(tmp, 0600, config_.direct_io);
+    file.write_all(image, bytes);
     result.write_s = since(t0);
+    result.direct_io = file.io() == FileIo::direct;
     t1 = Clock::now();
-    if (::fsync(fd.get()) != 0) fail("fsync", tmp);
-    if (::close(fd.release()) != 0) fail("close", tmp);
+    file.sync();
+    file.close();
   } catch (...) {
     ::unlink(tmp.c_str());
     throw;
@@ -173,23 +142,23 @@ SaveResult DiskStore::save(const uint8_t* image, size_t bytes) {
 }
 
 namespace {
-std::optional<LoadResult> load_file(const std::string& file, bool cold_load, HostBuffer& out) {
-  Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    fail("open", file);
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) fail("fstat", file);
-  const size_t bytes = static_cast<size_t>(st.st_size);
+std::optional<LoadResult> load_file(const std::string& path, const DiskStoreConfig& config, HostBuffer& out) {
+  std::optional<InputFile> file = InputFile::open(path, config.direct_io);
+  if (!file) return std::nullopt;
+  const size_t bytes = static_cast<size_t>(file->size());
   LoadResult result;
   result.bytes = bytes;
-  if (cold_load) result.cold = drop_from_page_cache(fd.get(), bytes) == 0;
+  out.ensure(direct_capacity(bytes));
+  // A direct read never touches the page cache; a buffered one is cold only if the pages were dropped.
+  if (file->io() == FileIo::buffered && config.cold_load) result.cold = drop_from_page_cache(file->fd(), bytes) == 0;
 
-  out.ensure(bytes);
   auto t0 = Clock::now();
-  read_all(fd.get(), out.data(), bytes, file);
+  if (file->read_all(out.data(), bytes, out.capacity()) != bytes) {
+    throw CheckpointCorrupt("unexpected end of file in " + path);
+  }
   result.fetch_s = since(t0);
+  result.direct_io = file->io() == FileIo::direct;
+  if (result.direct_io) result.cold = true;
 
   auto t1 = Clock::now();
   try {
@@ -197,7 +166,7 @@ std::optional<LoadResult> load_file(const std::string& file, bool cold_load, Hos
     result.iteration = info.iteration;
     result.checksum = info.checksum;
   } catch (const ImageError& e) {
-    throw CheckpointCorrupt(file + ": " + e.what());
+    throw CheckpointCorrupt(path + ": " + e.what());
   }
   result.verify_s = since(t1);
   return result;
@@ -205,12 +174,12 @@ std::optional<LoadResult> load_file(const std::string& file, bool cold_load, Hos
 }  // namespace
 
 std::optional<LoadResult> DiskStore::load_latest(HostBuffer& out) {
-  if (!config_.keep_previous) return load_file(path(), config_.cold_load, out);
+  if (!config_.keep_previous) return load_file(path(), config_, out);
   std::vector<std::string> rejected;
   bool any = false;
   for (const std::string& file : {path(), prev_path()}) {
     try {
-      auto r = load_file(file, config_.cold_load, out);
+      auto r = load_file(file, config_, out);
       if (!r) continue;
       r->rejected = rejected;
       return r;
@@ -229,7 +198,7 @@ std::optional<LoadResult> DiskStore::load_iteration(uint64_t iteration, HostBuff
   for (const std::string& file : {path(), prev_path()}) {
     if (file == prev_path() && !config_.keep_previous) break;
     if (peek_iteration(file) != iteration) continue;
-    auto r = load_file(file, config_.cold_load, out);
+    auto r = load_file(file, config_, out);
     if (r && r->iteration == iteration) return r;
   }
   return std::nullopt;

@@ -1,5 +1,7 @@
 // DiskStore: one file per rank, committed by tmp file + fsync + rename + directory fsync, and
-// read back cold (page cache dropped with posix_fadvise, residency checked with mincore).
+// read back cold. Files are written and read with O_DIRECT where the file system allows it
+// (direct_file.hpp says why); a buffered read is made cold by dropping the file from the page
+// cache with posix_fadvise and checking its residency with mincore.
 #pragma once
 #include <string>
 #include <vector>
@@ -12,10 +14,11 @@ struct DiskStoreConfig {
   std::string dir;           // created if missing
   std::string job = "job";
   int rank = 0;
-  bool cold_load = true;     // drop the file from the page cache before reading it
+  bool cold_load = true;     // buffered reads: drop the file from the page cache first
   // Keep the previous checkpoint as <job>-r<rank>.prev.ckpt (renamed aside at each commit), so
   // ranks that crashed at different points of a save can still agree on a common iteration.
   bool keep_previous = false;
+  bool direct_io = true;  // O_DIRECT where the file system allows it (else buffered)
 };
 
 class DiskStore final : public CheckpointStore {

@@ -31,6 +31,7 @@ json sources_of(const std::vector<json>& recoveries) {
     per_rank.push_back({{"rank", x["rank"]}, {"tier", x["tier"]}, {"holder", x["holder"]},
                         {"bytes", x["bytes"]}, {"fetch_s", x["fetch_s"]}, {"verify_s", x["verify_s"]},
                         {"load_s", x["load_s"]}, {"cold", x["cold"]},
+                        {"direct_io", x.value("direct_io", false)},
                         {"retrieval_s", x["t_fetched"].get<double>() - x["t_agreed"].get<double>()},
                         {"tensors", x["tensors"]}, {"tensors_equal", x["tensors_equal"]},
                         {"checkpoint_checksum", x["checkpoint_checksum"]},

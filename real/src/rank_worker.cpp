@@ -288,6 +288,7 @@ int train(const RankOptions& o) {
                    {"iteration", rec.iteration}, {"tier", rec.tier}, {"holder", rec.holder},
                    {"bytes", rec.load.bytes}, {"fetch_s", rec.load.fetch_s},
                    {"verify_s", rec.load.verify_s}, {"load_s", rec.load_s}, {"cold", rec.load.cold},
+                   {"direct_io", rec.load.direct_io},
                    {"checkpoint_checksum", rec.load.checksum}, {"restored_checksum", restored_checksum},
                    {"tensors", tensors}, {"tensors_equal", tensors_equal},
                    {"candidates", {{"memory", own_memory}, {"disk", own_disk}}},
@@ -364,6 +365,7 @@ int train(const RankOptions& o) {
     const double wait_s = replicator ? replicator->wait_idle() : 0.0;
     const CaptureResult cap = trainer.capture(buffer);
     double memory_s = 0, disk_s = 0, disk_fsync_s = 0;
+    bool disk_direct_io = false;
     if (memory && ckpt) {
       const double m0 = monotonic_s();
       if (o.debug_save_pause_ms > 0) {
@@ -382,7 +384,9 @@ int train(const RankOptions& o) {
     }
     if (persist) {
       const double d0 = monotonic_s();
-      disk_fsync_s = disk->save(buffer.data(), cap.bytes).commit_s;
+      const SaveResult saved = disk->save(buffer.data(), cap.bytes);
+      disk_fsync_s = saved.commit_s;
+      disk_direct_io = saved.direct_io;
       disk_s = monotonic_s() - d0;
     }
     const double stall_s = monotonic_s() - s0;
@@ -394,7 +398,7 @@ int train(const RankOptions& o) {
                {"checksum", cap.checksum}, {"memory", memory && ckpt}, {"disk", persist},
                {"stall_s", stall_s}, {"replication_wait_s", wait_s}, {"snapshot_copy_s", cap.copy_s},
                {"snapshot_checksum_s", cap.checksum_s}, {"memory_s", memory_s}, {"disk_s", disk_s},
-               {"disk_fsync_s", disk_fsync_s}});
+               {"disk_fsync_s", disk_fsync_s}, {"disk_direct_io", disk_direct_io}});
   }
   const double wait_s = replicator ? replicator->wait_idle() : 0.0;
   group.barrier();  // every rank's replicas are in place before anyone's service stops
