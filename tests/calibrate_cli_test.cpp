@@ -134,6 +134,31 @@ TEST(calibrate_cli_test, disk_writes_rest_before_each_run) {
   EXPECT_EQ(run("--benchmarks disk-write --disk-rest-ms -1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
+// --disk-io: the disk benchmarks say how their files went (direct where the file system allows
+// it, the default; buffered when asked), and the run's config records the choice.
+TEST(calibrate_cli_test, disk_io_mode_is_chosen_and_recorded) {
+  TmpDir d;
+  for (const std::string mode : {"direct", "buffered"}) {
+    SCOPED_TRACE(mode);
+    const std::string json = d.path + "/" + mode + ".json";
+    ASSERT_EQ(run("--benchmarks disk-write,disk-read-cold --max-bytes 4MiB --reps 2 --min-reps 2 --warmups 0 --disk-io " +
+                  mode + " --dir " + d.path + " --out-json " + json + " --out-profile '' --quiet"),
+              0);
+    std::ifstream f(json);
+    const auto j = nlohmann::json::parse(f);
+    EXPECT_EQ(j["config"]["disk_io"], mode);
+    for (const auto& b : j["benchmarks"]) {
+      const std::string io = b["extra"]["io"];
+      if (mode == "buffered") {
+        EXPECT_EQ(io, "buffered") << b["name"];
+      } else if (j["benchmarks"][0]["extra"]["filesystem"] == "ext2/3/4") {
+        EXPECT_EQ(io, "direct") << b["name"];
+      }
+    }
+  }
+  EXPECT_EQ(run("--benchmarks disk-write --disk-io mmap --quiet --out-json '' --out-profile ''"), 2);
+}
+
 // Runs two concurrent benchmarks, 2 at once in 8 MiB, checks their results
 // (expect_two_concurrent_results) and puts the profile's text in `profile`.
 static void run_two_concurrent_in_8mib(const std::string& benchmarks, const TmpDir& d, std::string* profile) {

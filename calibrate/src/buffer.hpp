@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <memory>
 #include <new>
@@ -15,11 +16,9 @@ struct FreeDeleter {
 };
 using HostBuffer = std::unique_ptr<char, FreeDeleter>;
 
-// Allocates `bytes` aligned to 4 KiB and writes every page (a non-zero pattern, so neither the
-// kernel's zero page nor a compressing file system makes the data cheaper than real state).
-inline HostBuffer make_prefaulted(uint64_t bytes, uint64_t seed = 0x9e3779b97f4a7c15ull) {
-  void* p = nullptr;
-  if (posix_memalign(&p, 4096, bytes ? bytes : 1) != 0) throw std::bad_alloc();
+// Writes every page of `p` (a non-zero pattern, so neither the kernel's zero page nor a
+// compressing file system makes the data cheaper than real state).
+inline void fill_pattern(void* p, uint64_t bytes, uint64_t seed) {
   auto* words = static_cast<uint64_t*>(p);
   uint64_t x = seed | 1;
   for (uint64_t i = 0; i < bytes / 8; ++i) {
@@ -27,7 +26,30 @@ inline HostBuffer make_prefaulted(uint64_t bytes, uint64_t seed = 0x9e3779b97f4a
     words[i] = x;
   }
   std::memset(static_cast<char*>(p) + bytes / 8 * 8, 0x5a, bytes % 8);
+}
+
+// Allocates `bytes` aligned to 4 KiB, every page written (fill_pattern).
+inline HostBuffer make_prefaulted(uint64_t bytes, uint64_t seed = 0x9e3779b97f4a7c15ull) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 4096, bytes ? bytes : 1) != 0) throw std::bad_alloc();
+  fill_pattern(p, bytes, seed);
   return HostBuffer(static_cast<char*>(p));
+}
+
+// Memory that forked benchmark processes use in place (MAP_SHARED | MAP_ANONYMOUS), every page
+// written. A private page a child inherits is copy-on-write, and the kernel copies such a page
+// before pinning it for direct I/O; a shared one is pinned as it is, like a rank's own buffer.
+struct MunmapDeleter {
+  uint64_t bytes = 0;
+  void operator()(char* p) const { ::munmap(p, bytes ? bytes : 1); }
+};
+using SharedBuffer = std::unique_ptr<char, MunmapDeleter>;
+
+inline SharedBuffer make_shared_prefaulted(uint64_t bytes, uint64_t seed) {
+  void* p = ::mmap(nullptr, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  fill_pattern(p, bytes, seed);
+  return SharedBuffer(static_cast<char*>(p), MunmapDeleter{bytes});
 }
 
 // Keeps the compiler from dropping a copy whose result is never read.

@@ -53,9 +53,10 @@ inline std::vector<double> run_together(int n, const std::function<double(int)>&
 
 // Like run_together, with n child processes instead of threads: what real/'s ranks are, each
 // with its own address space (threads of one process would also share its page tables and its
-// mmap lock). fn(i) runs in child i after all children started; it must not allocate (the
-// parent may have other threads). The children report through a shared anonymous page; a child
-// that fails or dies makes the whole call throw.
+// mmap lock). fn(i) runs in child i after all children started; it may allocate (glibc's fork
+// leaves malloc usable in the child) but must take no other lock the parent's other threads
+// could hold. The children report through a shared anonymous page; a child that fails or dies
+// makes the whole call throw.
 inline std::vector<double> run_processes_together(int n, const std::function<double(int)>& fn) {
   struct Shared {
     std::atomic<int> ready;

@@ -99,7 +99,7 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
     std::vector<double> tw, tr, resident;
     for (int k = 0; k < warm + reps; ++k) {
       detail::rest(cfg.rest_s);
-      const detail::TimedIo wrote = detail::write_durable(tmp.path(), "ckpt", src.get(), n);
+      const detail::TimedIo wrote = detail::write_durable(tmp.path(), "ckpt", src.get(), n, false, cfg.direct_io);
       const double t_write = wrote.seconds;
       writes_io.add(wrote);
       if (!want_read) {
@@ -108,7 +108,7 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
       }
       const std::string path = tmp.path() + "/ckpt.bin";
       const double frac = detail::drop_from_cache(path, n);
-      const detail::TimedIo read = detail::read_file(path, dst.get(), n);
+      const detail::TimedIo read = detail::read_file(path, dst.get(), n, cfg.direct_io);
       const double t_read = read.seconds;
       reads_io.add(read);
       if (k < warm) continue;

@@ -91,12 +91,12 @@ void rest(double seconds) {
 }
 
 TimedIo write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
-                      bool keep_previous) {
+                      bool keep_previous, bool try_direct) {
   const std::string base = dir + "/" + stem;
   const std::string tmp = base + ".tmp", final_path = base + ".bin", prev_path = base + ".prev";
   if (!keep_previous) ::unlink(final_path.c_str());
   const double t0 = now_s();
-  real::OutputFile file(tmp, 0644);
+  real::OutputFile file(tmp, 0644, try_direct);
   file.write_all(reinterpret_cast<const uint8_t*>(src), bytes);
   file.sync();
   file.close();
@@ -123,9 +123,19 @@ double drop_from_cache(const std::string& path, uint64_t bytes) {
   return frac;
 }
 
-TimedIo read_file(const std::string& path, char* dst, uint64_t bytes) {
+bool direct_io_accepted(const std::string& dir, bool try_direct) {
+  const std::string path = dir + "/direct-io-probe";
+  const SharedBuffer block = make_shared_prefaulted(real::kDirectAlignment, 1);
+  real::OutputFile file(path, 0644, try_direct);
+  file.write_all(reinterpret_cast<const uint8_t*>(block.get()), real::kDirectAlignment);
+  file.close();
+  ::unlink(path.c_str());
+  return file.io() == real::FileIo::direct;
+}
+
+TimedIo read_file(const std::string& path, char* dst, uint64_t bytes, bool try_direct) {
   const double t0 = now_s();
-  std::optional<real::InputFile> file = real::InputFile::open(path);
+  std::optional<real::InputFile> file = real::InputFile::open(path, try_direct);
   if (!file) throw std::runtime_error("no file " + path);
   auto* out = reinterpret_cast<uint8_t*>(dst);
   if (file->read_all(out, bytes, real::direct_capacity(bytes)) != bytes) throw std::runtime_error("short read of " + path);

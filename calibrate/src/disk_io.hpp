@@ -39,7 +39,7 @@ struct TimedIo {
 // to `stem`.prev (dropping the one before: its blocks are freed inside the timed part);
 // otherwise the last file is unlinked before the clock starts.
 TimedIo write_durable(const std::string& dir, const std::string& stem, const char* src, uint64_t bytes,
-                      bool keep_previous = false);
+                      bool keep_previous, bool try_direct);
 
 // Sleeps `seconds` (nothing if <= 0): SweepConfig::rest_s before a timed write.
 void rest(double seconds);
@@ -51,7 +51,11 @@ double drop_from_cache(const std::string& path, uint64_t bytes);
 
 // Open `path`, read `bytes` into `dst` (which holds direct_capacity(bytes), see
 // real/src/direct_file.hpp), close.
-TimedIo read_file(const std::string& path, char* dst, uint64_t bytes);
+TimedIo read_file(const std::string& path, char* dst, uint64_t bytes, bool try_direct);
+
+// Whether a file written in `dir` gets O_DIRECT (one block, written and removed): what the
+// benchmark processes' files get, which cannot report back themselves.
+bool direct_io_accepted(const std::string& dir, bool try_direct);
 
 // "direct", "buffered" or "mixed" for a benchmark's operations, counted as they ran.
 struct IoModes {

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   unsigned factor = 4;
   int concurrency = 4;
   double disk_stagger_ms = 0, disk_rest_ms = 0;
+  std::string disk_io = "direct";
   ModelBenchConfig model;
   double time_limit_s = 0;
   std::vector<std::string> benchmarks_arg = {"all"};
@@ -116,6 +117,10 @@ int main(int argc, char** argv) {
                  "time between two checkpoints; on VMs that return freed memory to the host the page cache "
                  "then costs more to fill than in back-to-back runs (default 0)")
       ->check(CLI::Range(0.0, 600000.0));
+  app.add_option("--disk-io", disk_io,
+                 "disk benchmarks: direct (O_DIRECT where the file system allows, as real/ writes checkpoints "
+                 "by default) or buffered (through the page cache, real/'s --disk-io buffered)")
+      ->check(CLI::IsMember({"direct", "buffered"}));
   app.add_option("--model-bench", model.exe,
                  "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
   app.add_option("--model-threads", model.threads, "Its --threads (default 0: all CPUs)")->check(CLI::Range(0, 4096));
@@ -161,6 +166,7 @@ int main(int argc, char** argv) {
   }
   SweepConfig disk = cpu;  // the disk writes alone rest between runs
   disk.rest_s = disk_rest_ms / 1e3;
+  disk.direct_io = disk_io == "direct";
 
   CalibrationRun run;
   run.tool_version = GEMINI_VERSION;
@@ -169,7 +175,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"disk_rest_ms", disk_rest_ms}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"disk_rest_ms", disk_rest_ms}, {"disk_io", disk_io}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;

@@ -49,7 +49,9 @@ int run(const Options& o) {
                static_cast<unsigned long long>(image_bytes), threads);
 
   const std::string job = o.job.empty() ? "bench-" + std::to_string(::getpid()) : o.job;
-  gr::DiskStore disk({o.dir, job, 0, true});
+  gr::DiskStoreConfig disk_config{o.dir, job, 0, true};
+  disk_config.direct_io = o.disk_io == "direct";
+  gr::DiskStore disk(disk_config);
   gr::MemoryStoreConfig mem_config;
   mem_config.job = job;
   mem_config.slot_capacity_bytes = image_bytes;
@@ -142,7 +144,7 @@ int run(const Options& o) {
                    {"heads", m.heads}, {"vocab", m.vocab}, {"seq_len", m.seq_len},
                    {"micro_batch", m.micro_batch}, {"dtype", "f32"}, {"optimizer", "adamw"},
                    {"device", trainer.device()}, {"threads", threads}, {"reps", o.reps},
-                   {"warmup_iterations", o.warmup}, {"seed", o.seed}, {"dir", o.dir},
+                   {"warmup_iterations", o.warmup}, {"seed", o.seed}, {"dir", o.dir}, {"disk_io", o.disk_io},
                    {"shm", memory.name()}};
   json env = gr::environment_json(trainer);
   env["dir_filesystem"] = gr::filesystem_type(o.dir);

@@ -22,7 +22,8 @@ inline CLI::Validator device_validator() {
       "DEVICE");
 }
 
-// --preset, --device, --threads, --dir, --shm-dir, --seed: the same meaning in every command.
+// --preset, --device, --threads, --dir, --disk-io, --shm-dir, --seed: the same meaning in every
+// command.
 template <typename Options>
 void add_trainer_options(CLI::App& app, Options& o) {
   app.add_option("--preset", o.preset, "Model preset")->check(CLI::IsMember(preset_names()));
@@ -30,6 +31,10 @@ void add_trainer_options(CLI::App& app, Options& o) {
   app.add_option("--threads", o.threads, "Intra-op and checksum threads (0: all online CPUs)")
       ->check(CLI::Range(0, 4096));
   app.add_option("--dir", o.dir, "Directory for disk checkpoints");
+  app.add_option("--disk-io", o.disk_io,
+                 "Disk checkpoint files: direct (O_DIRECT, bypassing the page cache, where the file system "
+                 "allows; else buffered) or buffered (through the page cache)")
+      ->check(CLI::IsMember({"direct", "buffered"}));
   app.add_option("--shm-dir", o.shm_dir, "tmpfs directory for the memory store (default: shm_open)");
   app.add_option("--seed", o.seed, "Model and data seed");
 }

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <new>
 
+#include "direct_file.hpp"
+
 namespace gemini::real {
 
 std::shared_ptr<uint8_t> allocate_plain_host(size_t bytes) {
@@ -18,9 +20,10 @@ std::shared_ptr<uint8_t> allocate_plain_host(size_t bytes) {
 
 void HostBuffer::ensure(size_t bytes) {
   if (bytes <= capacity_ && owner_) return;
+  const size_t rounded = direct_capacity(bytes);
   owner_.reset();  // free first so peak memory is one buffer, not two
-  owner_ = allocator_(bytes);
-  capacity_ = bytes;
+  owner_ = allocator_(rounded);
+  capacity_ = rounded;
 }
 
 }  // namespace gemini::real

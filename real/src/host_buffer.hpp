@@ -19,7 +19,10 @@ class HostBuffer {
   explicit HostBuffer(HostAllocator allocator = allocate_plain_host, bool pinned = false)
       : allocator_(std::move(allocator)), pinned_(pinned) {}
 
-  // Makes room for `bytes` bytes. Grows by reallocating (contents are lost); never shrinks.
+  // Makes room for `bytes` bytes, rounded up to whole direct-I/O blocks (direct_capacity), so
+  // that a direct read of an image into a buffer sized for it never has to grow it (a regrowth
+  // inside a recovery would be timed as retrieval). Grows by reallocating (contents are lost);
+  // never shrinks.
   void ensure(size_t bytes);
 
   uint8_t* data() { return owner_.get(); }

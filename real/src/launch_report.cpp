@@ -193,7 +193,7 @@ json Launcher::report(bool completed, int generations) {
         {"ranks_per_machine", l_.ranks / o_.machines}, {"strategy", o_.strategy}, {"interval", o_.interval},
         {"persistent_interval", o_.persistent_interval}, {"replicas", o_.replicas},
         {"placement", o_.placement}, {"iterations", o_.iterations}, {"seed", o_.seed},
-        {"threads", o_.threads}, {"job", o_.job}, {"dir", o_.dir}, {"shm_dir", o_.shm_dir},
+        {"threads", o_.threads}, {"job", o_.job}, {"dir", o_.dir}, {"disk_io", o_.disk_io}, {"shm_dir", o_.shm_dir},
         {"bind", o_.bind}, {"collective", o_.collective},
         {"replication_transport", o_.replication_transport}, {"max_restarts", l_.max_restarts}, {"fail", l_.fail},
         {"fail_random", l_.fail_random}, {"fail_seed", l_.fail_seed},

@@ -14,7 +14,7 @@
 namespace gemini::real {
 
 void RankOptions::add_flags(CLI::App& app, bool with_rank_only_flags) {
-  add_trainer_options(app, *this);  // --preset, --device, --threads, --dir, --shm-dir, --seed
+  add_trainer_options(app, *this);  // --preset, --device, --threads, --dir, --disk-io, --shm-dir, --seed
   app.add_option("--strategy", strategy, "Checkpoint strategy")
       ->check(CLI::IsMember({"none", "disk", "memory", "gemini"}));
   app.add_option("--interval", interval, "Checkpoint every N iterations")
@@ -64,7 +64,7 @@ std::vector<std::string> RankOptions::to_args() const {
           "--interval", std::to_string(interval),
           "--persistent-interval", std::to_string(persistent_interval),
           "--iterations", std::to_string(iterations), "--threads", std::to_string(threads),
-          "--dir", dir, "--shm-dir", shm_dir, "--job", job, "--seed", std::to_string(seed),
+          "--dir", dir, "--disk-io", disk_io, "--shm-dir", shm_dir, "--job", job, "--seed", std::to_string(seed),
           "--machines", std::to_string(machines), "--replicas", std::to_string(replicas),
           "--placement", placement, "--bind", bind, "--collective", collective,
           "--replication-transport", replication_transport, "--run-dir", run_dir,

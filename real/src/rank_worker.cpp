@@ -152,6 +152,7 @@ int train(const RankOptions& o) {
     dc.rank = rank;
     dc.cold_load = true;
     dc.keep_previous = true;
+    dc.direct_io = o.disk_io == "direct";
     disk = std::make_unique<DiskStore>(dc);
   }
 

@@ -41,6 +41,12 @@ gr::MemoryStoreConfig memory_config(const Options& o, uint64_t capacity) {
   return c;
 }
 
+gr::DiskStoreConfig disk_config(const Options& o) {
+  gr::DiskStoreConfig c{o.dir, o.job, 0, true};
+  c.direct_io = o.disk_io == "direct";
+  return c;
+}
+
 // Newest complete checkpoint: shared memory first (it survives a process crash), then disk.
 bool resume(const Options& o, gr::Trainer& trainer, gr::HostBuffer& buffer) {
   std::optional<gr::LoadResult> loaded;
@@ -54,7 +60,7 @@ bool resume(const Options& o, gr::Trainer& trainer, gr::HostBuffer& buffer) {
   }
   if (!loaded) {
     try {
-      gr::DiskStore disk({o.dir, o.job, 0, true});
+      gr::DiskStore disk(disk_config(o));
       loaded = disk.load_latest(buffer);
       from = "disk";
     } catch (const std::exception& e) {
@@ -91,7 +97,7 @@ int run(const Options& o) {
 
   if (o.fresh) {
     gr::MemoryStore::unlink_segment(memory_config(o, 0));
-    gr::DiskStore({o.dir, o.job, 0, true}).destroy();
+    gr::DiskStore(disk_config(o)).destroy();
   } else if (!resume(o, trainer, buffer)) {
     std::fprintf(stderr, "[train] starting from iteration 0\n");
   }
@@ -100,7 +106,7 @@ int run(const Options& o) {
   if (o.strategy == "memory") {
     store = std::make_unique<gr::MemoryStore>(memory_config(o, trainer.image_bytes()));
   } else if (o.strategy == "disk") {
-    store = std::make_unique<gr::DiskStore>(gr::DiskStoreConfig{o.dir, o.job, 0, true});
+    store = std::make_unique<gr::DiskStore>(disk_config(o));
   }
 
   while (static_cast<int64_t>(trainer.iteration()) < o.iterations) {
@@ -121,7 +127,7 @@ int run(const Options& o) {
   }
   if (o.cleanup) {
     gr::MemoryStore::unlink_segment(memory_config(o, 0));
-    gr::DiskStore({o.dir, o.job, 0, true}).destroy();
+    gr::DiskStore(disk_config(o)).destroy();
   }
   return 0;
 }

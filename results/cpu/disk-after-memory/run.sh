@@ -6,7 +6,9 @@
 #     alternated twice. Prints each run's write()/commit split (analysis/save_events.py).
 #  2. shm_then_write.cpp: the same copy-into-/dev/shm-then-write sequence outside real/.
 #  3. first_touch.cpp: anonymous memory filled at once or after 3 s of rest.
-# Usage (idle machine, ~5 min): bash results/cpu/disk-after-memory/run.sh [BUILD_DIR] > summary.txt
+#  4. touch_rate.cpp: 4 GiB of anonymous memory first-touched 256 MiB at a time (the VM's two
+#     speeds of free memory: recently freed pages, and pages its host has taken back).
+# Usage (idle machine, ~6 min): bash results/cpu/disk-after-memory/run.sh [BUILD_DIR] > summary.txt
 set -euo pipefail
 B=${1:-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +28,9 @@ for round in 1 2; do
 done
 g++ -O2 -o "$OUT/shm_then_write" "$HERE/shm_then_write.cpp"
 g++ -O2 -o "$OUT/first_touch" "$HERE/first_touch.cpp"
+g++ -O2 -o "$OUT/touch_rate" "$HERE/touch_rate.cpp"
 for mode in 0 1 2 0 1 2; do "$OUT/shm_then_write" $mode "$OUT"; done
 "$OUT/first_touch" 400 0
 "$OUT/first_touch" 400 3000
+"$OUT/touch_rate" 4096
 date

@@ -41,6 +41,9 @@ struct SweepConfig {
   // checkpoints. Some VMs hand freed guest memory back to the host, and the page cache then
   // costs far more to fill after a pause than in back-to-back runs (docs/CALIBRATION.md).
   double rest_s = 0;
+  // Disk benchmarks only: O_DIRECT where the file system allows it, like real/'s default
+  // --disk-io direct; false: through the page cache (--disk-io buffered).
+  bool direct_io = true;
 };
 
 int warmups_for_size(uint64_t bytes, int warmups);
