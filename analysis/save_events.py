@@ -3,7 +3,8 @@
 rankN.events.jsonl): for every save that wrote to disk, per rank, the seconds in write()
 (disk_s - disk_fsync_s: open and write into the page cache) and in the commit (fsync, renames,
 fsync of the directory), with the generation and iteration. Shows which saves of a run were
-slow and in which part.
+slow and in which part, and how close together the ranks' disk writes started (the spread of
+their start times per save: the ranks of one save share the disk when it is small).
 
 Usage: python3 analysis/save_events.py RUN_DIR [--all]   (--all: memory-only saves too)
 """
@@ -26,6 +27,7 @@ def main():
     print("| rank | generation | iteration | disk write() s | disk commit s | memory save s | stall s |")
     print("|---|---|---|---|---|---|---|")
     writes, commits = [], []
+    starts = {}  # (generation, iteration) -> the ranks' disk-write start times
     for path in files:
         rank = os.path.basename(path)[4:].split(".")[0]
         with open(path) as f:
@@ -38,6 +40,8 @@ def main():
                 if w is not None:
                     writes.append(w)
                     commits.append(c)
+                    # "t" is logged right after the stall, which ends with the disk save.
+                    starts.setdefault((e["gen"], e["iteration"]), []).append(e["t"] - e["disk_s"])
                 cell = lambda v: "-" if v is None else f"{v:.3f}"
                 print(f'| {rank} | {e["gen"]} | {e["iteration"]} | {cell(w)} | {cell(c)} | '
                       f'{e["memory_s"]:.3f} | {e["stall_s"]:.3f} |')
@@ -45,6 +49,10 @@ def main():
         print(f"\n{len(writes)} disk saves: write() median {statistics.median(writes):.3f} s "
               f"(min {min(writes):.3f}, max {max(writes):.3f}); commit median {statistics.median(commits):.3f} s "
               f"(min {min(commits):.3f}, max {max(commits):.3f})")
+        spreads = [max(v) - min(v) for v in starts.values() if len(v) > 1]
+        if spreads:
+            print(f"ranks' disk writes of one save started within {statistics.median(spreads):.3f} s of each other "
+                  f"(median over {len(spreads)} saves; min {min(spreads):.3f}, max {max(spreads):.3f})")
 
 
 if __name__ == "__main__":

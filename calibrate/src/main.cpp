@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   app.add_option("--disk-rest-ms", disk_rest_ms,
                  "disk-write, disk-write-concurrent: pause this many ms (untimed) before each run, like the "
                  "time between two checkpoints; on VMs that return freed memory to the host the page cache "
-                 "then costs more to fill than in back-to-back runs (default 0)")
+                 "(--disk-io buffered) then costs more to fill than in back-to-back runs (default 0)")
       ->check(CLI::Range(0.0, 600000.0));
   app.add_option("--disk-io", disk_io,
                  "disk benchmarks: direct (O_DIRECT where the file system allows, as real/ writes checkpoints "

@@ -7,15 +7,9 @@
 # tracepoints (root here). Usage: bash results/cpu/disk-after-memory/perf_switches.sh [BUILD_DIR]
 set -euo pipefail
 B=${1:-build}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+. "$(dirname "$0")/perf_run.sh"  # $OUT, perf_run
 for strategy in memory disk; do
-  flags=(); [ "$strategy" = memory ] && flags=(--persistent-interval 10)
-  perf record -q -e sched:sched_switch -a -g -o "$OUT/$strategy.data" -- "$B/real/gemini-launch" --ranks 4 \
-    --machines 2 --preset small --threads 1 --strategy "$strategy" "${flags[@]}" --interval 10 --iterations 30 \
-    --fail 12:process:1 --fail 22:machine:1 --job "dps-$strategy" --dir "$OUT/disk-$strategy" \
-    --run-dir "$OUT/$strategy.events" --out "$OUT/$strategy.json" > "$OUT/$strategy.log" 2>&1
-  echo "== $strategy: $(python3 analysis/save_events.py "$OUT/$strategy.events" | tail -1)"
+  perf_run "$OUT" "$B" "$strategy" -e sched:sched_switch
   echo "   switches off a CPU inside a rank's write(), by the rank's state and what ran next:"
   perf script -i "$OUT/$strategy.data" 2>/dev/null | awk 'BEGIN{RS=""} /prev_comm=gemini-train/ && /ksys_write/ {
       split($0, L, "\n"); h = L[1]; match(h, /prev_state=[A-Z+]+/); s = substr(h, RSTART, RLENGTH)

@@ -38,8 +38,9 @@ struct SweepConfig {
   int warmups = 1;              // untimed runs before each size (none from 1 GiB up)
   double time_limit_s = 0;      // per benchmark: larger sizes are skipped past it; 0 = none
   // Disk writes only: untimed pause before each run (round), like the seconds between two
-  // checkpoints. Some VMs hand freed guest memory back to the host, and the page cache then
-  // costs far more to fill after a pause than in back-to-back runs (docs/CALIBRATION.md).
+  // checkpoints. Some VMs hand freed guest memory back to the host, and the page cache (buffered
+  // files) then costs far more to fill after a pause than in back-to-back runs
+  // (docs/CALIBRATION.md).
   double rest_s = 0;
   // Disk benchmarks only: O_DIRECT where the file system allows it, like real/'s default
   // --disk-io direct; false: through the page cache (--disk-io buffered).
