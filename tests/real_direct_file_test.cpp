@@ -60,7 +60,9 @@ TEST_F(DirectFileTest, EverySizeRoundTripsExactly) {
     out.write_all(src.get(), bytes);
     out.sync();
     out.close();
-    if (direct_expected()) EXPECT_EQ(out.io(), gr::FileIo::direct);
+    if (direct_expected()) {
+      EXPECT_EQ(out.io(), gr::FileIo::direct);
+    }
     EXPECT_EQ(fs::file_size(path), bytes) << "the padding of the tail block was not truncated";
     struct stat st {};
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
@@ -71,7 +73,9 @@ TEST_F(DirectFileTest, EverySizeRoundTripsExactly) {
     EXPECT_EQ(in->size(), bytes);
     Block dst = aligned_bytes(bytes, 99);  // different content, so a missed byte shows
     EXPECT_EQ(in->read_all(dst.get(), bytes, gr::direct_capacity(bytes)), bytes);
-    if (direct_expected()) EXPECT_EQ(in->io(), gr::FileIo::direct);
+    if (direct_expected()) {
+      EXPECT_EQ(in->io(), gr::FileIo::direct);
+    }
     EXPECT_EQ(std::memcmp(dst.get(), src.get(), bytes), 0);
   }
 }

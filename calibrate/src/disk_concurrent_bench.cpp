@@ -11,7 +11,6 @@
 #include "concurrent.hpp"
 #include "disk_io.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
-#include "gemini/calibrate/sizes.hpp"
 
 namespace gemini::calibrate {
 namespace {
@@ -33,18 +32,17 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   rd.name = "disk-read-cold-concurrent";
   rd.description = n_text + " processes at once, each reading its own file (O_DIRECT where allowed) after fsync + "
                    "posix_fadvise(DONTNEED); bytes and seconds are per reader";
+  const SweepConfig sweep = detail::concurrent_sweep(cfg, writers, w);
+  rd.extra["concurrency"] = writers;
   detail::TempDir tmp(dir);
   bool is_tmpfs = false;
   const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
   for (auto* b : {&w, &rd}) {
-    b->extra["concurrency"] = writers;
     b->extra["stagger_ms"] = stagger_ms;
     b->extra["directory"] = tmp.path();
     b->extra["filesystem"] = fs;
   }
   w.extra["rest_ms"] = cfg.rest_s * 1e3;
-  SweepConfig sweep = cfg;
-  sweep.sizes = concurrent_sizes(cfg, writers);
   const uint64_t max = sweep.sizes.back();
   // Writers and readers are processes, as real/'s ranks are: threads of one process would also
   // share its page tables and mmap lock, which pinning pages for direct I/O takes.

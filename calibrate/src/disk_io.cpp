@@ -125,7 +125,7 @@ double drop_from_cache(const std::string& path, uint64_t bytes) {
 
 bool direct_io_accepted(const std::string& dir, bool try_direct) {
   const std::string path = dir + "/direct-io-probe";
-  const SharedBuffer block = make_shared_prefaulted(real::kDirectAlignment, 1);
+  const HostBuffer block = make_prefaulted(real::kDirectAlignment, 1);
   real::OutputFile file(path, 0644, try_direct);
   file.write_all(reinterpret_cast<const uint8_t*>(block.get()), real::kDirectAlignment);
   file.close();

@@ -60,8 +60,6 @@ struct FreeBlock {
 
 }  // namespace
 
-const char* to_string(FileIo io) { return io == FileIo::direct ? "direct" : "buffered"; }
-
 OutputFile::OutputFile(const std::string& path, mode_t mode, bool try_direct) : path_(path) {
   fd_ = open_maybe_direct(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode, try_direct, io_);
   if (fd_ < 0) fail("open", path);

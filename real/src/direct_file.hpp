@@ -29,7 +29,6 @@ inline size_t direct_capacity(size_t bytes) {
 }
 
 enum class FileIo { direct, buffered };
-const char* to_string(FileIo io);
 
 // A file created (or truncated) for one whole write from offset 0. Errors throw
 // std::system_error naming the path.

@@ -10,11 +10,11 @@
 namespace gemini::real {
 
 std::shared_ptr<uint8_t> allocate_plain_host(size_t bytes) {
-  constexpr size_t kAlign = 4096;
-  const size_t rounded = (bytes + kAlign - 1) / kAlign * kAlign;
-  void* p = std::aligned_alloc(kAlign, rounded == 0 ? kAlign : rounded);
+  // aligned_alloc needs a whole number of alignments; whole direct-I/O blocks are that.
+  const size_t rounded = bytes == 0 ? kDirectAlignment : direct_capacity(bytes);
+  void* p = std::aligned_alloc(kDirectAlignment, rounded);
   if (p == nullptr) throw std::bad_alloc();
-  std::memset(p, 0, rounded == 0 ? kAlign : rounded);  // touch every page once, outside any timer
+  std::memset(p, 0, rounded);  // touch every page once, outside any timer
   return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(p), [](uint8_t* q) { std::free(q); });
 }
 
