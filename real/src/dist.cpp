@@ -9,6 +9,7 @@
 #include "dist.hpp"
 
 #include <torch/version.h>
+#include <c10/util/Exception.h>  // c10::Error, also when the Gloo headers are absent (device builds)
 
 #if defined(USE_C10D_GLOO) && __has_include(<gloo/algorithm.h>)
 #define GEMINI_HAVE_GLOO 1
