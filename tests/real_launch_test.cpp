@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -93,6 +95,28 @@ class LaunchTest : public ::testing::Test {
     }
   }
 
+  // Each "machine" is its own host to NCCL: the ranks of one machine share a host id, the two
+  // machines differ (rank r is on machine r / 2 here), unless the launcher inherited one.
+  static void expect_nccl_host_per_machine(const fs::path& run_dir, const std::string& job) {
+    std::vector<std::string> ids;
+    for (int r = 0; r < 4; ++r) {
+      std::ifstream in(run_dir / ("rank" + std::to_string(r) + ".events.jsonl"));
+      std::string line;
+      ASSERT_TRUE(std::getline(in, line)) << "rank " << r << ": no event log";
+      const json start = json::parse(line);
+      ASSERT_EQ(start["e"], "start");
+      ids.push_back(start["nccl_hostid"].get<std::string>());
+    }
+    if (const char* inherited = std::getenv("NCCL_HOSTID")) {
+      for (const auto& id : ids) EXPECT_EQ(id, inherited);
+      return;
+    }
+    EXPECT_EQ(ids[0], job + "-machine0");
+    EXPECT_EQ(ids[1], ids[0]);
+    EXPECT_EQ(ids[2], job + "-machine1");
+    EXPECT_EQ(ids[3], ids[2]);
+  }
+
   std::string name_;
   fs::path dir_;
 };
@@ -116,6 +140,7 @@ TEST_F(LaunchTest, DataParallelRanksStayIdentical) {
   EXPECT_EQ(g["phases"]["save_stall_s"]["count"], 4 * 6);
   EXPECT_EQ(g["phases"]["replicate_put_s"]["count"], 4 * 6);
   EXPECT_FALSE(segments_left(name_)) << "shared memory left after a clean end";
+  expect_nccl_host_per_machine(dir_ / "run", name_);
 }
 
 TEST_F(LaunchTest, ProcessFailureResumesFromMemoryWithSameLoss) {

@@ -92,6 +92,7 @@ void Launcher::spawn(int gen) {
   argv.push_back(nullptr);
   children_.assign(static_cast<size_t>(l_.ranks), Child{});
   spawn_times_.push_back(monotonic_s());
+  const bool inherited_nccl_hostid = std::getenv("NCCL_HOSTID") != nullptr;
   for (int r = 0; r < l_.ranks; ++r) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
@@ -108,6 +109,10 @@ void Launcher::spawn(int gen) {
     env.push_back("GEMINI_GENERATION=" + std::to_string(gen));
     env.push_back("GEMINI_JOB_TOKEN=" + token_);
     env.push_back("GEMINI_GPU_SLOT=" + std::to_string(r));  // every "machine" is on this host
+    // NCCL takes ranks with one host hash for one host (and refuses two of them on one GPU).
+    // Each emulated machine gets its own host id, so NCCL joins machines through its network
+    // transport as it would real ones; a host id set for the launcher is passed on instead.
+    if (!inherited_nccl_hostid) env.push_back("NCCL_HOSTID=" + o_.job + "-machine" + std::to_string(r / rpm));
     std::vector<char*> envp;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);

@@ -107,7 +107,9 @@ int train(const RankOptions& o) {
   const double t_start = monotonic_s();
 
   EventLog log(o.run_dir.empty() ? "" : o.run_dir + "/rank" + std::to_string(rank) + ".events.jsonl");
-  log.write({{"e", "start"}, {"gen", gen}, {"rank", rank}, {"machine", machine}, {"pid", ::getpid()}});
+  const char* nccl_hostid = std::getenv("NCCL_HOSTID");  // which "host" NCCL will see (launcher.cpp)
+  log.write({{"e", "start"}, {"gen", gen}, {"rank", rank}, {"machine", machine}, {"pid", ::getpid()},
+             {"nccl_hostid", nccl_hostid ? nccl_hostid : ""}});
 
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
   set_checksum_threads(threads);

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # One device call for real/'s NCCL paths (docs/REAL.md "NCCL"): build real/ against the host's
 # PyTorch LibTorch, run gemini-nccl-check on every GPU (one GPU: an exchange with itself), then
-# train with --collective nccl: one rank alone (any host), and where there are two or more GPUs,
-# gemini with --replication-transport nccl, one rank per GPU, with a machine failure.
+# train with --collective nccl: one rank alone, then gemini with --replication-transport nccl,
+# two machines of one rank each, with a machine failure (on one GPU both ranks share it: the
+# launcher's per-machine NCCL_HOSTID makes NCCL take them for two hosts joined by sockets).
 #   run(command="bash scripts/device/nccl-check.sh", carry=[".devdeps"], timeout_s=480)
 # $OUT: session.log, nccl-check.json, run-*.json (gemini-run/1).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/session-preamble.sh" session.log
 nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader
 bash scripts/device/build-real-gpu.sh || exit 1
+export NCCL_DEBUG=${NCCL_DEBUG:-WARN}  # NCCL says why it refuses or fails
 export LD_LIBRARY_PATH="$ROOT/.devdeps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 B=build-gpu-real/real
 [ -x $B/gemini-nccl-check ] || { echo "FAILED: gemini-nccl-check not built (NCCL not found at configure?)"; exit 1; }
@@ -31,10 +33,7 @@ PY
 # One rank: NCCL (a communicator of one) against the TCP ring; the same seed must give the same image.
 launch one-nccl --ranks 1 --machines 1 --strategy memory --collective nccl
 launch one-tcp --ranks 1 --machines 1 --strategy memory --collective tcp
-if [ "$gpus" -ge 2 ]; then
-  launch gemini-nccl --ranks 2 --machines 2 --strategy gemini --replicas 2 --collective nccl \
-    --replication-transport nccl --fail 12:machine:1
-  launch gemini-tcp --ranks 2 --machines 2 --strategy gemini --replicas 2 --collective tcp --fail 12:machine:1
-else
-  echo "one GPU: the two-rank NCCL runs need two (NCCL refuses two ranks on one GPU)"
-fi
+echo "$gpus GPU(s): the two ranks run on GPU slots 0 and 1 (modulo the GPUs), one per machine"
+launch gemini-nccl --ranks 2 --machines 2 --strategy gemini --replicas 2 --collective nccl \
+  --replication-transport nccl --fail 12:machine:1
+launch gemini-tcp --ranks 2 --machines 2 --strategy gemini --replicas 2 --collective tcp --fail 12:machine:1
