@@ -4,7 +4,8 @@ rankN.events.jsonl): for every save that wrote to disk, per rank, the seconds in
 (disk_s - disk_fsync_s: open and write into the page cache) and in the commit (fsync, renames,
 fsync of the directory), with the generation and iteration. Shows which saves of a run were
 slow and in which part, and how close together the ranks' disk writes started (the spread of
-their start times per save: the ranks of one save share the disk when it is small).
+their start times per save: the ranks of one save share the disk when it is small), and the
+rate the disk gave them together (all their bytes over the first start to the last end).
 
 Usage: python3 analysis/save_events.py RUN_DIR [--all]   (--all: memory-only saves too)
 """
@@ -41,7 +42,8 @@ def main():
                     writes.append(w)
                     commits.append(c)
                     # "t" is logged right after the stall, which ends with the disk save.
-                    starts.setdefault((e["gen"], e["iteration"]), []).append(e["t"] - e["disk_s"])
+                    starts.setdefault((e["gen"], e["iteration"]), []).append(
+                        (e["t"] - e["disk_s"], e["t"], e["bytes"]))
                 cell = lambda v: "-" if v is None else f"{v:.3f}"
                 print(f'| {rank} | {e["gen"]} | {e["iteration"]} | {cell(w)} | {cell(c)} | '
                       f'{e["memory_s"]:.3f} | {e["stall_s"]:.3f} |')
@@ -49,10 +51,16 @@ def main():
         print(f"\n{len(writes)} disk saves: write() median {statistics.median(writes):.3f} s "
               f"(min {min(writes):.3f}, max {max(writes):.3f}); commit median {statistics.median(commits):.3f} s "
               f"(min {min(commits):.3f}, max {max(commits):.3f})")
-        spreads = [max(v) - min(v) for v in starts.values() if len(v) > 1]
-        if spreads:
+        rounds = [v for v in starts.values() if len(v) > 1]
+        if rounds:
+            spreads = [max(s for s, _, _ in v) - min(s for s, _, _ in v) for v in rounds]
             print(f"ranks' disk writes of one save started within {statistics.median(spreads):.3f} s of each other "
                   f"(median over {len(spreads)} saves; min {min(spreads):.3f}, max {max(spreads):.3f})")
+            # What the disk delivered to the ranks together: all their bytes over the span from the
+            # first start to the last end (a lower bound: the span may include idle gaps).
+            rates = [sum(b for _, _, b in v) / (max(t for _, t, _ in v) - min(s for s, _, _ in v)) / 1e9 for v in rounds]
+            print(f"together the ranks of one save wrote at least {statistics.median(rates):.2f} GB/s "
+                  f"(median over {len(rates)} saves; min {min(rates):.2f}, max {max(rates):.2f})")
 
 
 if __name__ == "__main__":
