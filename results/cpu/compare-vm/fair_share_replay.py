@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""A check by hand of one explanation for the over-predicted disk saves (docs/VALIDATION.md,
+"Disk saves"): replay each save's measured disk-write start times (from the ranks' event logs)
+on a disk shared fairly among the writers active at each moment, at the aggregate rate of the
+profile's concurrent writers (concurrency x per-writer bandwidth, plus their alpha), and compare
+the per-rank medians with the measured ones and with the all-at-once prediction that compare uses.
+
+Usage: python3 results/cpu/compare-vm/fair_share_replay.py PROFILE.yaml RUN.events [RUN.events ...]
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+
+def concurrent_writers(profile_path):
+    text = open(profile_path).read()
+    m = re.search(r"local_disk_write_concurrent: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,]+), concurrency: (\d+)\}", text)
+    if not m:
+        raise SystemExit(f"{profile_path}: no local_disk_write_concurrent")
+    alpha, bw, n = float(m.group(1)), float(m.group(2)), int(m.group(3))
+    return alpha, bw * n
+
+
+def fair_share_seconds(starts, work_bytes, aggregate_bytes_per_s):
+    """Each writer's seconds from its start to its end when the active writers share the rate equally."""
+    n = len(starts)
+    left = [float(work_bytes)] * n
+    end = [None] * n
+    t = min(starts)
+    while any(e is None for e in end):
+        active = [i for i in range(n) if end[i] is None and starts[i] <= t]
+        later = [s for i, s in enumerate(starts) if end[i] is None and s > t]
+        next_start = min(later) if later else float("inf")
+        if not active:
+            t = next_start
+            continue
+        rate = aggregate_bytes_per_s / len(active)
+        t_next = min(t + min(left[i] for i in active) / rate, next_start)
+        for i in active:
+            left[i] -= rate * (t_next - t)
+            if left[i] <= 1e-9 * work_bytes:
+                end[i] = t_next
+        t = t_next
+    return [end[i] - starts[i] for i in range(n)]
+
+
+def main():
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    alpha, aggregate = concurrent_writers(sys.argv[1])
+    print(f"profile {sys.argv[1]}: concurrent writers together {aggregate / 1e9:.3f} GB/s, alpha {alpha:.4f} s")
+    for run in sys.argv[2:]:
+        rounds = {}
+        for path in glob.glob(os.path.join(run, "rank*.events.jsonl")):
+            for line in open(path):
+                e = json.loads(line)
+                if e.get("e") == "save" and e.get("disk"):
+                    # "t" is logged right after the stall, which ends with the disk save.
+                    rounds.setdefault((e["gen"], e["iteration"]), []).append((e["t"] - e["disk_s"], e["disk_s"], e["bytes"]))
+        measured, replayed, all_at_once = [], [], []
+        for saves in rounds.values():
+            b = saves[0][2]
+            measured += [d for _, d, _ in saves]
+            replayed += [alpha + s for s in fair_share_seconds([s for s, _, _ in saves], b, aggregate)]
+            all_at_once += [alpha + len(saves) * b / aggregate] * len(saves)
+        m, r, a = statistics.median(measured), statistics.median(replayed), statistics.median(all_at_once)
+        print(f"{os.path.basename(run)}: {len(measured)} disk saves; measured median {m:.4f} s, "
+              f"fair-share replay {r:.4f} s ({(r / m - 1) * 100:+.0f}%), all at once {a:.4f} s ({(a / m - 1) * 100:+.0f}%)")
+
+
+if __name__ == "__main__":
+    main()
