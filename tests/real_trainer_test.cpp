@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
+
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -40,6 +42,16 @@ TEST(Presets, ParameterCounts) {
   const int64_t seed = gr::preset("seed").expected_parameters();
   EXPECT_EQ(seed, 204'251'136);
   EXPECT_THROW(gr::preset("huge"), std::invalid_argument);
+}
+
+// --threads must bound the BLAS too: OpenBLAS (Debian's libblas.so.3) ignored torch's setting
+// and ran a second, spinning thread per rank.
+TEST(Trainer, ThreadCountReachesOpenBlas) {
+  using GetThreads = int (*)();
+  auto* blas_threads = reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  if (blas_threads == nullptr) GTEST_SKIP() << "the BLAS loaded is not OpenBLAS";
+  gr::Trainer t(tiny());
+  EXPECT_EQ(blas_threads(), 1);
 }
 
 TEST(Trainer, LossFallsOnTinyWithin100Iterations) {

@@ -6,6 +6,8 @@
 #include <torch/utils.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
+
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -45,7 +47,15 @@ std::string gpu_name(const torch::Device& device) {
 }
 
 void set_threads(int threads) {
-  if (threads > 0) torch::set_num_threads(threads);
+  if (threads <= 0) return;
+  torch::set_num_threads(threads);
+  // Debian's LibTorch reaches BLAS through libblas.so.3; OpenBLAS behind it keeps a thread pool
+  // sized to the CPUs whatever torch says (a second thread per rank spun with --threads 1), so
+  // tell it directly when it is the BLAS loaded.
+  using SetBlasThreads = void (*)(int);
+  if (auto* set_blas = reinterpret_cast<SetBlasThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set_blas(threads);
+  }
 }
 
 int threads() { return torch::get_num_threads(); }
