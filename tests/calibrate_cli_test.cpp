@@ -103,12 +103,27 @@ TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
   expect_two_concurrent_results(json, 3);
   {
     std::ifstream f(json);
-    EXPECT_EQ(nlohmann::json::parse(f)["benchmarks"][0]["extra"]["stagger_ms"], 1.0);
+    const auto j = nlohmann::json::parse(f);
+    EXPECT_EQ(j["benchmarks"][0]["extra"]["stagger_ms"], 1.0);
+    // The readers also record each round's slowest reader (what a recovery waits for): over the
+    // same rounds, its median cannot be below the per-reader median, and it is fitted.
+    const auto& rd = j["benchmarks"][1];
+    ASSERT_EQ(rd["name"], "disk-read-cold-concurrent");
+    for (const auto& p : rd["points"]) {
+      ASSERT_TRUE(p.contains("slowest")) << p.dump();
+      EXPECT_EQ(p["slowest"]["count"], 2);  // one per round
+      EXPECT_GE(p["slowest"]["median_s"].get<double>(), p["median_s"].get<double>());
+    }
+    EXPECT_TRUE(rd.contains("fit_slowest"));
+    EXPECT_FALSE(j["benchmarks"][0]["points"][0].contains("slowest"));  // writers: not recorded
   }
 #ifdef GEMINI_HAVE_YAML_CPP
   const YAML::Node y = YAML::LoadFile(yaml);
   if (y["hardware"]["local_disk_write_concurrent"]) {
     EXPECT_EQ(y["hardware"]["local_disk_write_concurrent"]["concurrency"].as<int>(), 3);
+  }
+  if (y["hardware"]["local_disk_read_concurrent"]) {
+    EXPECT_GT(y["hardware"]["local_disk_read_concurrent"]["slowest_bandwidth_bytes_per_s"].as<double>(), 0.0);
   }
 #endif
   EXPECT_EQ(run("--benchmarks disk-write-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);

@@ -18,7 +18,7 @@ BenchmarkResult synthetic(const std::string& name, double alpha, double beta) {
     Stats s;
     s.median_s = s.p10_s = s.p90_s = s.min_s = s.max_s = alpha + b / beta;
     s.count = 3;
-    r.points.push_back({b, s, std::nullopt, nlohmann::json::object()});
+    r.points.push_back({b, s, std::nullopt, nlohmann::json::object(), std::nullopt});
   }
   fit_medians(r);
   return r;
@@ -56,7 +56,7 @@ TEST(calibrate_profile_test, fit_medians_fills_fit_or_error) {
   ASSERT_TRUE(r.fit.has_value());
   EXPECT_NEAR(r.fit->beta_bytes_per_s, 1e9, 1.0);
   BenchmarkResult one;
-  one.points.push_back({1e6, Stats{1, 1, 1, 1, 1, 1}, std::nullopt, nlohmann::json::object()});
+  one.points.push_back({1e6, Stats{1, 1, 1, 1, 1, 1}, std::nullopt, nlohmann::json::object(), std::nullopt});
   fit_medians(one);
   EXPECT_FALSE(one.fit.has_value());
   EXPECT_NE(one.fit_error.find("distinct"), std::string::npos);

@@ -24,7 +24,7 @@ BenchmarkResult with_point(double bytes, double round_median_s) {
   r.name = "disk-write-concurrent";
   Stats s;
   s.median_s = round_median_s;
-  r.points.push_back({bytes, s, std::nullopt, {{"round_median_s", round_median_s}}});
+  r.points.push_back({bytes, s, std::nullopt, {{"round_median_s", round_median_s}}, std::nullopt});
   return r;
 }
 }  // namespace

@@ -167,6 +167,27 @@ got = conc["predicted_s"] - lone["predicted_s"]
 assert R == 4 and abs(got - want) <= 1e-6 * abs(want), (got, want)
 assert conc["note"].startswith("concurrent loopback TCP") and lone["note"].startswith("loopback TCP"), (conc["note"], lone["note"])
 PY
+  # Concurrent cold readers: a recovery waits for its last rank, so where the profile has the
+  # slowest reader per round, all ranks reading from disk at once cost that, not the per-reader cost.
+  for v in each slowest; do
+    extra=""; [ "$v" = slowest ] && extra=", slowest_alpha_s: 0.01, slowest_bandwidth_bytes_per_s: 1e8"
+    sed -e '/^  local_disk_read_concurrent:/d' \
+        -e "/^hardware:/a\\  local_disk_read_concurrent: {alpha_s: 0.001, bandwidth_bytes_per_s: 1e9, concurrency: 4$extra}" "$PROF" > "$T/r-$v.yaml"
+    rc=0; "$SIM" compare "$DISK_RUN" --profile "$T/r-$v.yaml" --no-engine --json "$T/r-$v.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with r-$v.yaml: exit $rc"; exit 1; }
+  done
+  python3 - "$T/r-each.json" "$T/r-slowest.json" "$DISK_RUN" <<'PY'
+import json, sys
+row = lambda path: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == "recovery_retrieval_disk_s")
+each, slowest = row(sys.argv[1]), row(sys.argv[2])
+b = json.load(open(sys.argv[3]))["checkpoint_bytes_per_rank"]
+want = (0.01 + b / 1e8) - (0.001 + b / 1e9)  # the same checksum in both
+got = slowest["predicted_s"] - each["predicted_s"]
+assert abs(got - want) <= 1e-6 * want, (got, want)
+assert "slowest of the concurrent readers" in slowest["note"] and "slowest" not in each["note"], (slowest["note"], each["note"])
+PY
+  sed -e '/^  local_disk_read_concurrent:/d' -e '/^hardware:/a\  local_disk_read_concurrent: {alpha_s: 0.001, bandwidth_bytes_per_s: 1e9, concurrency: 4, slowest_alpha_s: 0.01}' "$PROF" > "$T/r-half.yaml"
+  expect2 "r-half.yaml:.*slowest_bandwidth_bytes_per_s" "$DISK_RUN" --profile "$T/r-half.yaml"
   sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 1}' "$PROF" > "$T/c1.yaml"
   expect2 "c1.yaml:.*needs concurrency >= 2" "$DISK_RUN" --profile "$T/c1.yaml"
   echo "compare cli: ok"

@@ -62,7 +62,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     const uint64_t n = sweep.sizes[i];
     const Rounds rounds_wanted = concurrent_rounds(sweep, n, writers);
     const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;
-    std::vector<double> tw, tr, rounds;
+    std::vector<double> tw, tr, slowest_read, rounds;
     for (int k = 0; k < warm + reps; ++k) {
       detail::rest(cfg.rest_s);
       const double r0 = now_s();
@@ -89,11 +89,15 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
       if (k < warm) continue;
       tw.insert(tw.end(), wrote.begin(), wrote.end());
       tr.insert(tr.end(), read.begin(), read.end());
+      if (!read.empty()) slowest_read.push_back(*std::max_element(read.begin(), read.end()));
       rounds.push_back(round_s);
     }
     const nlohmann::json extra = {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}};
     if (want_write) add_point(w, n, summarize(tw), progress, extra);
-    if (want_read) add_point(rd, n, summarize(tr), progress, extra);
+    if (want_read) {
+      add_point(rd, n, summarize(tr), progress, extra);
+      rd.points.back().slowest = summarize(slowest_read);
+    }
   }
   w.extra["io"] = io;
   if (want_read) {

@@ -110,7 +110,7 @@ BenchmarkResult copy_sweep(const std::string& name, void* dst, const void* src, 
       ev.push_back(static_cast<double>(ms) * 1e-3);
       wall.push_back(t1 - t0);
     }
-    SizePoint p{static_cast<double>(n), summarize(ev), summarize(wall), nlohmann::json::object()};
+    SizePoint p{static_cast<double>(n), summarize(ev), summarize(wall), nlohmann::json::object(), std::nullopt};
     progress.step(name, p.bytes, p.stats);
     r.points.push_back(std::move(p));
   }

@@ -96,11 +96,11 @@ std::vector<BenchmarkResult> bench_model(const ModelBenchConfig& cfg, const std:
   if (j.value("schema", "") != "gemini-bench-model/1") throw std::runtime_error(out + ": not a gemini-bench-model/1 report");
   for (const auto& p : j.at("points")) {
     const nlohmann::json about = {{"size", p.at("name")}, {"parameters", p.at("parameters")}};
-    capture.points.push_back({p.at("image_bytes").get<double>(), stats_of(p.at("capture")), std::nullopt, about});
-    restore.points.push_back({p.at("image_bytes").get<double>(), stats_of(p.at("restore")), std::nullopt, about});
+    capture.points.push_back({p.at("image_bytes").get<double>(), stats_of(p.at("capture")), std::nullopt, about, std::nullopt});
+    restore.points.push_back({p.at("image_bytes").get<double>(), stats_of(p.at("restore")), std::nullopt, about, std::nullopt});
     nlohmann::json it = about;
     it["image_bytes"] = p.at("image_bytes");
-    iteration.points.push_back({p.at("flops_per_iteration").get<double>(), stats_of(p.at("iteration")), std::nullopt, it});
+    iteration.points.push_back({p.at("flops_per_iteration").get<double>(), stats_of(p.at("iteration")), std::nullopt, it, std::nullopt});
   }
   for (auto* r : {&capture, &restore, &iteration}) {
     r->extra["environment"] = j.at("environment");

@@ -157,6 +157,10 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
       << num(b->fit->beta_bytes_per_s);
     // Concurrent benchmarks: the cost of each of this many running at once.
     if (b->extra.contains("concurrency")) y << ", concurrency: " << b->extra["concurrency"].get<int>();
+    // ... and of the slowest of them (a recovery waits for its last rank), where recorded.
+    if (b->fit_slowest)
+      y << ", slowest_alpha_s: " << num(b->fit_slowest->alpha_s) << ", slowest_" << rate_key << ": "
+        << num(b->fit_slowest->beta_bytes_per_s);
     y << "}  # " << bench;
     if (b->extra.value("rest_ms", 0.0) > 0) y << ", after " << num(b->extra["rest_ms"].get<double>()) << " ms of rest per run";
     if (b->extra.contains("cold_read_assured") && !b->extra["cold_read_assured"].get<bool>())
@@ -174,6 +178,7 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
     y << "    timer: " << yaml_quote(b.timer) << "\n";
     if (b.fit) y << "    fit: " << fit_flow(*b.fit) << "\n";
     if (b.fit_wall) y << "    fit_wall: " << fit_flow(*b.fit_wall) << "\n";
+    if (b.fit_slowest) y << "    fit_slowest: " << fit_flow(*b.fit_slowest) << "\n";
     if (!b.fit_error.empty()) y << "    fit_error: " << yaml_quote(b.fit_error) << "\n";
     if (!b.notes.empty()) {
       y << "    notes:\n";

@@ -24,7 +24,7 @@ void Progress::note(const std::string& line) {
 }
 
 void add_point(BenchmarkResult& r, uint64_t bytes, const Stats& stats, Progress& progress, nlohmann::json extra) {
-  r.points.push_back({static_cast<double>(bytes), stats, std::nullopt, std::move(extra)});
+  r.points.push_back({static_cast<double>(bytes), stats, std::nullopt, std::move(extra), std::nullopt});
   progress.step(r.name, static_cast<double>(bytes), stats);
 }
 

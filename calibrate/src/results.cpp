@@ -22,13 +22,15 @@ BenchmarkResult BenchmarkResult::skipped(std::string name, std::string descripti
 }
 
 void fit_medians(BenchmarkResult& result, FitWeighting weighting) {
-  std::vector<CostSample> primary, wall;
+  std::vector<CostSample> primary, wall, slowest;
   for (const auto& p : result.points) {
     primary.push_back({p.bytes, p.stats.median_s});
     if (p.wall) wall.push_back({p.bytes, p.wall->median_s});
+    if (p.slowest) slowest.push_back({p.bytes, p.slowest->median_s});
   }
   result.fit.reset();
   result.fit_wall.reset();
+  result.fit_slowest.reset();
   result.fit_error.clear();
   try {
     result.fit = fit_linear_cost(primary, weighting);
@@ -39,9 +41,11 @@ void fit_medians(BenchmarkResult& result, FitWeighting weighting) {
   } catch (const FitError& e) {
     result.fit_error = e.what();
   }
-  if (!wall.empty()) {
+  // Secondary fits: a point set that cannot be fitted just leaves them out.
+  for (auto [samples, fit] : {std::pair{&wall, &result.fit_wall}, std::pair{&slowest, &result.fit_slowest}}) {
+    if (samples->empty()) continue;
     try {
-      result.fit_wall = fit_linear_cost(wall, weighting);
+      *fit = fit_linear_cost(*samples, weighting);
     } catch (const FitError&) {
     }
   }
@@ -104,12 +108,14 @@ nlohmann::json to_json(const BenchmarkResult& r) {
     pj["bytes"] = p.bytes;
     if (p.stats.median_s > 0) pj["throughput_bytes_per_s"] = p.bytes / p.stats.median_s;
     if (p.wall) pj["wall"] = to_json(*p.wall);
+    if (p.slowest) pj["slowest"] = to_json(*p.slowest);
     if (!p.extra.empty()) pj["extra"] = p.extra;
     points.push_back(pj);
   }
   j["points"] = points;
   j["fit"] = r.fit ? to_json(*r.fit) : nlohmann::json();
   if (r.fit_wall) j["fit_wall"] = to_json(*r.fit_wall);
+  if (r.fit_slowest) j["fit_slowest"] = to_json(*r.fit_slowest);
   if (!r.fit_error.empty()) j["fit_error"] = r.fit_error;
   j["extra"] = r.extra;
   return j;

@@ -42,6 +42,14 @@ double disk_shared_s(const LinearCost& one, const ConcurrentCost& many, int n, d
   return one.alpha_s + std::max(1, n) * bytes / one.bandwidth_bytes_per_s;
 }
 
+// Seconds until the last of `n` ranks reading through the one disk at once is done (a recovery
+// waits for it): the concurrent benchmark's slowest reader per round where it recorded that,
+// else the per-reader cost of disk_shared_s.
+double disk_last_reader_s(const LinearCost& one, const ConcurrentCost& many, int n, double bytes) {
+  if (measured_with(many, n) && many.slowest) return many.slowest->seconds(bytes);
+  return disk_shared_s(one, many, n, bytes);
+}
+
 // Seconds for each of `n` single-threaded tasks on the CPUs at once: the concurrent benchmark's
 // cost when it ran with exactly n (time-sharing and the memory bus measured together), else the
 // lone benchmark slowed by the CPU share.
@@ -274,7 +282,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         } else if (t == "peer") {
           s += tcp_slowdown(runnable, C) * k.tcp.seconds(b) + c * std::max(0.0, k.shm_read_fresh.seconds(b) - k.memcpy.seconds(b));
         } else {
-          s += disk_shared_s(k.disk_read, k.disk_read_concurrent, n_disk, b);
+          s += disk_last_reader_s(k.disk_read, k.disk_read_concurrent, n_disk, b);
         }
         p.retrieval_s = std::max(p.retrieval_s, s);
       }
@@ -345,7 +353,11 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     std::string note = tier == "memory"   ? "fresh shm mapping + XXH64"
                        : tier == "peer"   ? "loopback TCP from the holder + XXH64"
                        : tier == "disk"   ? "cold read, ranks through one disk + XXH64" +
-                                                std::string(k.disk_read_concurrent.concurrency > 0 ? " (concurrent readers when as many read)" : "")
+                                                std::string(k.disk_read_concurrent.concurrency > 0
+                                                                ? k.disk_read_concurrent.slowest
+                                                                      ? " (the slowest of the concurrent readers when as many read)"
+                                                                      : " (concurrent readers when as many read)"
+                                                                : "")
                                           : "slowest rank of its tiers";
     out.rows.push_back(row("recovery_retrieval_" + tier + "_s", "closed-form", run, v, threshold_s, note));
   }

@@ -33,13 +33,15 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
 }
 
 namespace {
-LinearCost read_cost_fields(const MapReader& r, const std::string& key) {
-  r.require({"alpha_s", "bandwidth_bytes_per_s"});
+// `prefix` selects a second cost in the same map ("slowest_": slowest_alpha_s, ...).
+LinearCost read_cost_fields(const MapReader& r, const std::string& key, const std::string& prefix = "") {
+  const std::string alpha = prefix + "alpha_s", bandwidth = prefix + "bandwidth_bytes_per_s";
+  r.require({alpha, bandwidth});
   LinearCost c;
-  r.read_number("alpha_s", &c.alpha_s);
-  r.read_number("bandwidth_bytes_per_s", &c.bandwidth_bytes_per_s);
+  r.read_number(alpha, &c.alpha_s);
+  r.read_number(bandwidth, &c.bandwidth_bytes_per_s);
   if (!(c.bandwidth_bytes_per_s > 0) || !(c.alpha_s >= 0)) {
-    r.fail("bandwidth_bytes_per_s", "'" + key + "' must have a positive bandwidth and alpha >= 0");
+    r.fail(bandwidth, "'" + key + "' must have a positive " + bandwidth + " and " + alpha + " >= 0");
   }
   return c;
 }
@@ -50,10 +52,12 @@ LinearCost read_profile_cost(const MapReader& hw, const std::string& key) {
 }
 
 ConcurrentCost read_concurrent_profile_cost(const MapReader& hw, const std::string& key) {
-  const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s", "concurrency"});
+  const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s", "concurrency", "slowest_alpha_s",
+                                     "slowest_bandwidth_bytes_per_s"});
   r.require({"concurrency"});
   ConcurrentCost c;
   c.each = read_cost_fields(r, key);
+  if (r.has("slowest_alpha_s") || r.has("slowest_bandwidth_bytes_per_s")) c.slowest = read_cost_fields(r, key, "slowest_");
   r.read_int("concurrency", &c.concurrency);
   if (c.concurrency < 2) {
     r.fail("concurrency", "'" + key + "' needs concurrency >= 2 (it was measured with several at once)");

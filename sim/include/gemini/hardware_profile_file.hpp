@@ -1,5 +1,6 @@
 // Calibrated hardware profiles: the YAML gemini-calibrate writes (calibrate/profiles/*.yaml).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ LinearCost read_profile_cost(const MapReader& hardware, const std::string& key);
 struct ConcurrentCost {
   LinearCost each;
   int concurrency = 0;
+  // The slowest of them in each round (a recovery waits for its last rank), where measured.
+  std::optional<LinearCost> slowest;
 };
 ConcurrentCost read_concurrent_profile_cost(const MapReader& hardware, const std::string& key);
 

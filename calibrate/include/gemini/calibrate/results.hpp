@@ -16,6 +16,9 @@ struct SizePoint {
   Stats stats;                 // the benchmark's primary timer
   std::optional<Stats> wall;   // wall clock too, when the primary timer is another (CUDA events)
   nlohmann::json extra = nlohmann::json::object();  // per-size details (cache residency, ...)
+  // Concurrent benchmarks: each round's slowest participant (what a recovery, which waits for
+  // all its ranks, meets), where the benchmark records it.
+  std::optional<Stats> slowest;
 };
 
 struct BenchmarkResult {
@@ -27,6 +30,7 @@ struct BenchmarkResult {
   std::vector<SizePoint> points;
   std::optional<LinearCostFit> fit;       // on the primary medians
   std::optional<LinearCostFit> fit_wall;  // on the wall-clock medians, when there are any
+  std::optional<LinearCostFit> fit_slowest;  // on the slowest participants' medians, when recorded
   std::string fit_error;                  // why `fit` is missing
   std::vector<std::string> notes;
   nlohmann::json extra = nlohmann::json::object();
