@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,21 @@ TEST_F(LaunchTest, LosingBothHoldersFallsBackToDisk) {
   expect_bit_exact_restore(f);
   EXPECT_EQ(final_loss(j), final_loss(ref));
   expect_identical_ranks(j, ref["final"][0]["checksum"]);
+  // Each disk save is listed with its start: within the run, and the ranks of one save start
+  // close together (all leave the same iteration's all-reduce).
+  const json& saves = j["disk_saves"];
+  ASSERT_EQ(saves.size(), j["phases"]["save_disk_s"]["count"].get<size_t>());
+  std::map<std::pair<int, int>, std::vector<double>> starts;  // (generation, iteration) -> starts
+  for (const json& s : saves) {
+    EXPECT_EQ(s["iteration"].get<int>() % 10, 0) << s;
+    EXPECT_GT(s["start_s"].get<double>(), 0.0) << s;
+    EXPECT_LT(s["start_s"].get<double>() + s["seconds"].get<double>(), j["outcome"]["wall_s"].get<double>()) << s;
+    starts[{s["generation"].get<int>(), s["iteration"].get<int>()}].push_back(s["start_s"].get<double>());
+  }
+  for (const auto& [save, v] : starts) {
+    EXPECT_EQ(v.size(), 4u);
+    EXPECT_LT(*std::max_element(v.begin(), v.end()) - *std::min_element(v.begin(), v.end()), 5.0);
+  }
 }
 
 TEST_F(LaunchTest, KillDuringSaveLeavesPreviousCheckpointUsable) {

@@ -65,6 +65,9 @@ json Launcher::report(bool completed, int generations) {
   std::map<int, std::vector<json>> recoveries;  // by generation
   json model = json::object(), loss = json::array(), finals = json::array();
   json refusals = json::array();  // replica requests a holder refused (bad token, size, image)
+  // Every disk save with its start: ranks that save at once share the disk, and how much their
+  // writes overlap decides what each pays (docs/VALIDATION.md "Disk saves").
+  json disk_saves = json::array();
   std::map<int, double> first_iter_t;  // per generation: earliest iteration event time
   double last_done_t = 0;               // the last rank's end of training (its "done" event)
   double step_sum = 0, stall_sum = 0;
@@ -96,6 +99,10 @@ json Launcher::report(bool completed, int generations) {
       if (e["disk"].get<bool>()) {
         phase["save_disk_s"].push_back(e["disk_s"]);
         phase["save_disk_fsync_s"].push_back(e["disk_fsync_s"]);
+        // "t" is logged as the stall ends, which the disk save ends.
+        disk_saves.push_back({{"generation", gen}, {"rank", rank}, {"iteration", e["iteration"]},
+                              {"start_s", e["t"].get<double>() - e["disk_s"].get<double>() - t0_},
+                              {"seconds", e["disk_s"]}, {"bytes", e["bytes"]}});
       }
       if (o_.strategy == "gemini") phase["replication_wait_s"].push_back(e["replication_wait_s"]);
     } else if (k == "replica_refused") {
@@ -220,6 +227,7 @@ json Launcher::report(bool completed, int generations) {
       {"loss", loss},
       {"final", finals},
       {"replica_refusals", refusals},
+      {"disk_saves", disk_saves},
       {"resumed_start", resumed_start},
       {"outcome", {{"completed", completed}, {"generations", generations},
                    {"failures_not_fired", unfired}, {"gave_up", gave_up_},
