@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gemini/compare.hpp"
+#include "gemini/fair_share.hpp"
 
 namespace gemini::compare {
 namespace {
@@ -146,8 +147,24 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   // A memory save into a slot the process has not mapped yet (fresh) or has (a plain copy).
   const double mem_fresh_s = cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b);
   const double mem_mapped_s = cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
-  // A disk save: all R ranks write their image to the one disk at once.
+  // A disk save: all R ranks write their image to the one disk at once. Where the run lists when
+  // each rank started writing, the concurrent writers' total rate is shared among the writers
+  // active at each moment instead: ranks that start apart overlap only in part.
   const double disk_s = disk_shared_s(k.disk_write, k.disk_write_concurrent, R, b);
+  const bool replay_disk = measured_with(k.disk_write_concurrent, R) && !run.disk_save_starts_s.empty();
+  int disk_rounds = 0, disk_rounds_replayed = 0;
+  auto disk_seconds = [&](size_t generation, int64_t iteration) {
+    std::vector<double> s(static_cast<size_t>(R), disk_s);
+    ++disk_rounds;
+    if (!replay_disk) return s;
+    const auto found = run.disk_save_starts_s.find({static_cast<int64_t>(generation), iteration});
+    if (found == run.disk_save_starts_s.end() || found->second.size() != static_cast<size_t>(R)) return s;
+    const LinearCost& each = k.disk_write_concurrent.each;
+    s = fair_share_seconds(found->second, b, R * each.bandwidth_bytes_per_s);
+    for (double& x : s) x += each.alpha_s;
+    ++disk_rounds_replayed;
+    return s;
+  };
   // Replication (gemini): training (R threads), R senders and R receivers (checksumming on t
   // threads each) run at once. With the concurrent loopback benchmark measured for R transfers,
   // their cost is measured (how a transfer's two threads share the CPUs with the others') and
@@ -199,14 +216,18 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         }
         memory_saves.insert(memory_saves.end(), mem_s.begin(), mem_s.end());
       }
-      const double d_s = persist ? disk_s : 0.0;
-      if (persist) disk_saves.push_back(d_s);
-      for (double m : mem_s) stall.push_back(wait_s + copy_s + sum_s + m + d_s);
-      // The next step's all-reduce waits for the slowest rank's save.
+      const std::vector<double> d_s = persist ? disk_seconds(g, it) : std::vector<double>(static_cast<size_t>(R), 0.0);
+      if (persist) disk_saves.insert(disk_saves.end(), d_s.begin(), d_s.end());
+      double slowest_store_s = 0;  // the next step's all-reduce waits for the slowest rank's save
+      for (int r = 0; r < R; ++r) {
+        const double store_s = mem_s[static_cast<size_t>(r)] + d_s[static_cast<size_t>(r)];
+        stall.push_back(wait_s + copy_s + sum_s + store_s);
+        slowest_store_s = std::max(slowest_store_s, store_s);
+      }
       const double slowest_mem_s = *std::max_element(mem_s.begin(), mem_s.end());
       copies.push_back(copy_s);
       sums.push_back(sum_s);
-      total_stall_s += wait_s + copy_s + sum_s + slowest_mem_s + d_s;
+      total_stall_s += wait_s + copy_s + sum_s + slowest_store_s;
       if (use_memory && ckpt) frequent_stalls.push_back(wait_s + copy_s + sum_s + slowest_mem_s);
       for (RankState& r : ranks) {
         if (use_memory && ckpt) keep_two(r.memory, it);
@@ -317,8 +338,11 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   if (!disk_saves.empty()) {
     out.rows.push_back(row("save_disk_s", "closed-form", run, disk_saves, threshold_s,
                            "write + fsync + rename, " + std::to_string(R) + " ranks through one disk" +
-                               (measured_with(k.disk_write_concurrent, R) ? " (concurrent-writers benchmark)"
-                                                                     : " (single-writer bandwidth shared)")));
+                               (!measured_with(k.disk_write_concurrent, R) ? " (single-writer bandwidth shared)"
+                                : disk_rounds_replayed > 0
+                                    ? " (the concurrent writers' total rate shared over the run's measured write starts, " +
+                                          std::to_string(disk_rounds_replayed) + " of " + std::to_string(disk_rounds) + " saves)"
+                                    : " (concurrent-writers benchmark)")));
   }
   if (gemini) {
     const std::string n = std::string(measured_with(k.tcp_concurrent, R) ? "concurrent loopback TCP" : "loopback TCP") +
