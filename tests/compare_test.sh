@@ -170,37 +170,18 @@ got = conc["predicted_s"] - lone["predicted_s"]
 assert R == 4 and abs(got - want) <= 1e-6 * abs(want), (got, want)
 assert conc["note"].startswith("concurrent loopback TCP") and lone["note"].startswith("loopback TCP"), (conc["note"], lone["note"])
 PY
-  # A run that lists its disk saves' start times (disk_saves) is replayed with the concurrent
-  # writers' total rate shared fairly over them: the same numbers as the hand check
-  # results/cpu/compare-vm/fair_share_replay.py gives from the ranks' event logs.
-  python3 - "$DISK_RUN" "$SRC/results/cpu/compare-vm/runs/small-disk.events" "$T/with-starts.json" <<'PY'
-import glob, json, os, sys
-run = json.load(open(sys.argv[1]))
-saves = []
-for path in glob.glob(os.path.join(sys.argv[2], "rank*.events.jsonl")):
-    for line in open(path):
-        e = json.loads(line)
-        if e.get("e") == "save" and e.get("disk"):
-            saves.append({"generation": e["gen"], "rank": e["rank"], "iteration": e["iteration"],
-                          "start_s": e["t"] - e["disk_s"], "seconds": e["disk_s"], "bytes": e["bytes"]})
-run["disk_saves"] = saves
-json.dump(run, open(sys.argv[3], "w"))
-PY
-  rc=0; "$SIM" compare "$T/with-starts.json" --profile "$PROF" --no-engine --json "$T/ws.json" > /dev/null || rc=$?
+  # A run that lists its disk saves' start times (disk_saves, as the committed runs do) is
+  # replayed with the concurrent writers' total rate shared fairly over them: the same numbers
+  # as the hand check results/cpu/compare-vm/fair_share_replay.py gives from the ranks' event logs.
+  rc=0; "$SIM" compare "$DISK_RUN" --profile "$PROF" --no-engine --json "$T/ws.json" > /dev/null || rc=$?
   [ "$rc" -le 1 ] || { echo "compare with disk_saves: exit $rc"; exit 1; }
   python3 - "$T/ws.json" "$PROF" "$SRC/results/cpu/compare-vm/runs/small-disk.events" "$SRC/results/cpu/compare-vm" <<'PY'
 import json, statistics, sys
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, sys.argv[4])
-from fair_share_replay import concurrent_writers, fair_share_seconds
-import glob, os
-alpha, aggregate = concurrent_writers(sys.argv[2])
-rounds = {}
-for path in glob.glob(os.path.join(sys.argv[3], "rank*.events.jsonl")):
-    for line in open(path):
-        e = json.loads(line)
-        if e.get("e") == "save" and e.get("disk"):
-            rounds.setdefault((e["gen"], e["iteration"]), []).append((e["t"] - e["disk_s"], e["bytes"]))
-want = statistics.median(alpha + s for v in rounds.values() for s in fair_share_seconds([x for x, _ in v], v[0][1], aggregate))
+from fair_share_replay import concurrent_writers, replay
+_, replayed, _ = replay(sys.argv[3], *concurrent_writers(sys.argv[2]))
+want = statistics.median(replayed)
 row = next(p for p in json.load(open(sys.argv[1]))["runs"][0]["phases"] if p["phase"] == "save_disk_s")
 assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
 assert "measured write starts, 6 of 6 saves" in row["note"], row["note"]

@@ -59,6 +59,14 @@ double cpu_shared_s(const LinearCost& one, const ConcurrentCost& many, int n, do
   return cpu_share * one.seconds(bytes);
 }
 
+// The mean of v, or `empty` when there is nothing to average.
+double mean_or(const std::vector<double>& v, double empty) {
+  if (v.empty()) return empty;
+  double sum = 0;
+  for (double x : v) sum += x;
+  return sum / static_cast<double>(v.size());
+}
+
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -465,18 +473,15 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     EnginePlanInputs& e = *engine;
     e.step_s = T;
     e.train_start_s = train_start_s;
-    double mean_stall = 0;
     if (run.strategy == "disk") {
-      for (double s : stall) mean_stall += s;
-      e.persistent_stall_s = stall.empty() ? 0 : mean_stall / static_cast<double>(stall.size());
+      e.persistent_stall_s = mean_or(stall, 0);
     } else {
-      for (double s : frequent_stalls) mean_stall += s;
-      e.save_stall_s = frequent_stalls.empty() ? 0 : mean_stall / static_cast<double>(frequent_stalls.size());
-      e.persistent_stall_s = run.persistent_interval > 0 ? disk_s : 0.0;
+      e.save_stall_s = mean_or(frequent_stalls, 0);
+      // The disk saves as the closed form predicted them (replayed where the run lists their
+      // starts, else every one disk_s).
+      e.persistent_stall_s = run.persistent_interval > 0 ? mean_or(disk_saves, disk_s) : 0.0;
     }
-    double bg = 0;
-    for (double x : backgrounds) bg += x;
-    e.replication_s = backgrounds.empty() ? 0 : bg / static_cast<double>(backgrounds.size());
+    e.replication_s = mean_or(backgrounds, 0);
     double det = 0, warm = 0;
     int nrec = 0;
     for (const MeasuredFailure& f : run.failures) {

@@ -47,25 +47,31 @@ def fair_share_seconds(starts, work_bytes, aggregate_bytes_per_s):
     return [end[i] - starts[i] for i in range(n)]
 
 
+def replay(events_dir, alpha, aggregate):
+    """Per disk save of every rank: (measured, fair-share replayed, all-at-once) seconds."""
+    rounds = {}
+    for path in glob.glob(os.path.join(events_dir, "rank*.events.jsonl")):
+        for line in open(path):
+            e = json.loads(line)
+            if e.get("e") == "save" and e.get("disk"):
+                # "t" is logged right after the stall, which ends with the disk save.
+                rounds.setdefault((e["gen"], e["iteration"]), []).append((e["t"] - e["disk_s"], e["disk_s"], e["bytes"]))
+    measured, replayed, all_at_once = [], [], []
+    for saves in rounds.values():
+        b = saves[0][2]
+        measured += [d for _, d, _ in saves]
+        replayed += [alpha + s for s in fair_share_seconds([s for s, _, _ in saves], b, aggregate)]
+        all_at_once += [alpha + len(saves) * b / aggregate] * len(saves)
+    return measured, replayed, all_at_once
+
+
 def main():
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
     alpha, aggregate = concurrent_writers(sys.argv[1])
     print(f"profile {sys.argv[1]}: concurrent writers together {aggregate / 1e9:.3f} GB/s, alpha {alpha:.4f} s")
     for run in sys.argv[2:]:
-        rounds = {}
-        for path in glob.glob(os.path.join(run, "rank*.events.jsonl")):
-            for line in open(path):
-                e = json.loads(line)
-                if e.get("e") == "save" and e.get("disk"):
-                    # "t" is logged right after the stall, which ends with the disk save.
-                    rounds.setdefault((e["gen"], e["iteration"]), []).append((e["t"] - e["disk_s"], e["disk_s"], e["bytes"]))
-        measured, replayed, all_at_once = [], [], []
-        for saves in rounds.values():
-            b = saves[0][2]
-            measured += [d for _, d, _ in saves]
-            replayed += [alpha + s for s in fair_share_seconds([s for s, _, _ in saves], b, aggregate)]
-            all_at_once += [alpha + len(saves) * b / aggregate] * len(saves)
+        measured, replayed, all_at_once = replay(run, alpha, aggregate)
         m, r, a = statistics.median(measured), statistics.median(replayed), statistics.median(all_at_once)
         print(f"{os.path.basename(run)}: {len(measured)} disk saves; measured median {m:.4f} s, "
               f"fair-share replay {r:.4f} s ({(r / m - 1) * 100:+.0f}%), all at once {a:.4f} s ({(a / m - 1) * 100:+.0f}%)")
