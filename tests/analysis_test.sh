@@ -78,4 +78,19 @@ fi
   { echo "save_events.py:"; cat "$T/saves.md"; exit 1; }
 mkdir -p "$T/empty"
 if "$PY" save_events.py "$T/empty" > /dev/null 2>&1; then echo "save_events.py accepted a directory without logs"; exit 1; fi
+# Disk drift across probes: the committed probes summarised; three made-up probes (1.0, 1.1 and
+# 1.5 s) give 2 of 3 within +-15% of their median; a probe with two sizes is refused.
+"$PY" disk_drift.py "$SRC"/results/cpu/disk-drift/probes/*.json > "$T/drift.md"
+[ "$(grep -c '^| disk-' "$T/drift.md")" -eq 4 ] || { echo "disk_drift.py:"; cat "$T/drift.md"; exit 1; }
+for s in 1.0 1.1 1.5; do
+  "$PY" -c "import json,sys; s=float(sys.argv[1]); json.dump({'date_utc': sys.argv[1], 'machine': {}, 'benchmarks': [
+    {'name': 'disk-write', 'status': 'ok', 'points': [{'bytes': 1e6, 'median_s': s, 'p10_s': s, 'p90_s': s}]}]}, open(sys.argv[2], 'w'))" \
+    "$s" "$T/probe-$s.json"
+done
+"$PY" disk_drift.py "$T"/probe-*.json > "$T/drift3.md"
+grep -q "^| disk-write | 1000000 | 1.1000 | 1.0000 | 1.5000 | 1.50 | 2 of 3 | 0% |" "$T/drift3.md" ||
+  { echo "disk_drift.py on made-up probes:"; cat "$T/drift3.md"; exit 1; }
+"$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); p=d['benchmarks'][0]['points']; p.append(dict(p[0], bytes=2e6)); json.dump(d, open(sys.argv[2], 'w'))" \
+  "$T/probe-1.0.json" "$T/two-sizes.json"
+if "$PY" disk_drift.py "$T/two-sizes.json" > /dev/null 2>&1; then echo "disk_drift.py accepted a probe with two sizes"; exit 1; fi
 echo "analysis scripts OK"
