@@ -74,7 +74,9 @@ if "$PY" model_table.py "$SRC"/results/device/h100-compare-2026-11-27/gpu-calibr
 fi
 # Per-save disk timings from a committed run's event logs: every rank's disk saves, split.
 "$PY" save_events.py "$SRC/results/cpu/compare-vm/runs/small-disk-every10.events" > "$T/saves.md"
-[ "$(grep -c '^| [0-3] | ' "$T/saves.md")" -eq 12 ] && grep -q "^12 disk saves: write() median" "$T/saves.md" ||
+N=$("$PY" -c "import json, sys; print(json.load(open(sys.argv[1]))['phases']['save_disk_s']['count'])" \
+  "$SRC/results/cpu/compare-vm/runs/small-disk-every10.json")
+[ "$(grep -c '^| [0-3] | ' "$T/saves.md")" -eq "$N" ] && grep -q "^$N disk saves: write() median" "$T/saves.md" ||
   { echo "save_events.py:"; cat "$T/saves.md"; exit 1; }
 mkdir -p "$T/empty"
 if "$PY" save_events.py "$T/empty" > /dev/null 2>&1; then echo "save_events.py accepted a directory without logs"; exit 1; fi

@@ -139,6 +139,8 @@ TEST_F(LaunchTest, DataParallelRanksStayIdentical) {
   ASSERT_EQ(rc, 0);
   expect_identical_ranks(g, checksum);  // checkpointing does not change training
   EXPECT_EQ(g["phases"]["save_stall_s"]["count"], 4 * 6);
+  EXPECT_EQ(g["phases"]["save_stall_memory_only_s"]["count"], 4 * 6);  // no disk saves: every stall is one
+  EXPECT_FALSE(g["phases"].contains("save_stall_with_disk_s"));
   EXPECT_EQ(g["phases"]["replicate_put_s"]["count"], 4 * 6);
   EXPECT_FALSE(segments_left(name_)) << "shared memory left after a clean end";
   expect_nccl_host_per_machine(dir_ / "run", name_);
@@ -211,6 +213,12 @@ TEST_F(LaunchTest, LosingBothHoldersFallsBackToDisk) {
   // close together (all leave the same iteration's all-reduce).
   const json& saves = j["disk_saves"];
   ASSERT_EQ(saves.size(), j["phases"]["save_disk_s"]["count"].get<size_t>());
+  // The stalls of saves that also wrote to disk have their own phase, the rest theirs.
+  const json& ph = j["phases"];
+  EXPECT_EQ(ph["save_stall_with_disk_s"]["count"].get<size_t>(), saves.size());
+  EXPECT_EQ(ph["save_stall_with_disk_s"]["count"].get<size_t>() + ph["save_stall_memory_only_s"]["count"].get<size_t>(),
+            ph["save_stall_s"]["count"].get<size_t>());
+  EXPECT_GT(ph["save_stall_with_disk_s"]["median_s"].get<double>(), ph["save_stall_memory_only_s"]["median_s"].get<double>());
   std::map<std::pair<int, int>, std::vector<double>> starts;  // (generation, iteration) -> starts
   for (const json& s : saves) {
     EXPECT_EQ(s["iteration"].get<int>() % 10, 0) << s;

@@ -45,7 +45,7 @@ json engine_inputs_json(const EnginePlanInputs& e) {
           {"disk_read", {{"alpha_s", e.disk_read_alpha_s}, {"bytes_per_s", e.disk_read_bytes_per_s}}}};
 }
 
-void print_run(const MeasuredRun& run, const RunComparison& c, double tolerance) {
+void print_run(const MeasuredRun& run, const RunComparison& c, double tolerance, double min_phase_s) {
   std::printf("\n== %s  (%s, %d ranks in %d machines, %s CPUs=%d, image %.0f B, interval %lld, %zu failures)\n",
               c.label.c_str(), run.path.c_str(), run.ranks, run.machines, run.cpu_model.c_str(), run.cpu_count,
               run.image_bytes, static_cast<long long>(run.interval), run.failures.size());
@@ -58,7 +58,9 @@ void print_run(const MeasuredRun& run, const RunComparison& c, double tolerance)
                                         : "";
     std::string err = r.method == "input" ? "input" : (r.has_measured ? fmt(100 * r.rel_error, 1) + "%" : "-");
     std::string flag = !r.checked ? "" : (std::fabs(r.rel_error) <= tolerance ? "ok" : "OUT");
-    if (r.method != "input" && !r.checked && r.has_measured) flag = "(<= min, unchecked)";
+    if (r.method != "input" && !r.checked && r.has_measured) {
+      flag = r.measured.median_s > min_phase_s ? "(mixture, unchecked)" : "(<= min, unchecked)";
+    }
     std::printf("%-34s %-11s %10s %21s %10s %8s  %s\n", r.phase.c_str(), r.method.c_str(), m.c_str(), spread.c_str(),
                 r.method == "input" ? "-" : fmt(r.predicted_s).c_str(), err.c_str(), flag.c_str());
   }
@@ -154,7 +156,7 @@ int compare_command(const CompareOptions& o) {
   int checked = 0, outside = 0;
   json out_runs = json::array();
   for (size_t i = 0; i < runs.size(); ++i) {
-    print_run(runs[i], comparisons[i], o.tolerance);
+    print_run(runs[i], comparisons[i], o.tolerance, o.min_phase_s);
     json rows = json::array();
     for (const PhaseRow& r : comparisons[i].rows) {
       const bool within = std::fabs(r.rel_error) <= o.tolerance;

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Measurements behind docs/VALIDATION.md's CPU comparison (issue 4): 4 ranks in 2 machines,
-# tiny and small presets, disk / memory / gemini, a process failure and a machine failure;
+# tiny and small presets, disk / memory / gemini, process and machine failures;
 # plus small/disk saving every 10 iterations (about 10 s apart, the spacing of the memory and
 # gemini strategies' disk saves), for the rest-dependent disk write cost (docs/CALIBRATION.md).
+# Six failures per run, alternating process and machine, so that each recovery tier has three
+# recoveries to take a median of: one recovery's slowest reader varies by 73% (p10-p90) on this
+# VM's disk (results/cpu/disk-drift).
 # Usage: bash results/cpu/compare-vm/run_all.sh [BUILD_DIR] [OUT_DIR]
 set -euo pipefail
 B=${1:-build-compare}
@@ -13,7 +16,8 @@ run() {
   local name=$1 preset=$2 strategy=$3 interval=$4
   shift 4
   "$B/real/gemini-launch" --ranks 4 --machines 2 --preset "$preset" --threads 1 --strategy "$strategy" \
-    "$@" --interval "$interval" --iterations 30 --fail 12:process:1 --fail 22:machine:1 \
+    "$@" --interval "$interval" --iterations 70 --fail 12:process:1 --fail 22:machine:1 --fail 32:process:2 --fail 42:machine:0 \
+    --fail 52:process:0 --fail 62:machine:1 --max-restarts 6 \
     --job "cmp-$name" --dir "/tmp/cmp-disk-$name" --run-dir "$OUT/runs/$name.events" \
     --out "$OUT/runs/$name.json" > "$OUT/runs/$name.log" 2>&1
   echo "done $name"
