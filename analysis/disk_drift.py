@@ -18,14 +18,14 @@ BENCHMARKS = ["disk-write", "disk-read-cold", "disk-write-concurrent", "disk-rea
 
 
 def probe_seconds(benchmark):
-    """(bytes, seconds) of a benchmark's single point: its median, or for the concurrent
-    reader the median over rounds of the slowest reader."""
+    """(bytes, seconds, median, p10, p90) of a benchmark's single point: its median and spread,
+    or for the concurrent reader those of each round's slowest reader."""
     points = benchmark.get("points") or []
     if len(points) != 1:
         raise SystemExit(f"{benchmark['name']}: expected one size per probe, found {len(points)}")
     p = points[0]
-    seconds = p["slowest"]["median_s"] if "slowest" in p else p["median_s"]
-    return p["bytes"], seconds, p["median_s"], p.get("p10_s"), p.get("p90_s")
+    q = p.get("slowest", p)  # the spread of what the probe's seconds are a median of
+    return p["bytes"], q["median_s"], q["median_s"], q.get("p10_s"), q.get("p90_s")
 
 
 def summarise(name, rows, tolerance):

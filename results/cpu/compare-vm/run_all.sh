@@ -4,8 +4,9 @@
 # plus small/disk saving every 10 iterations (about 10 s apart, the spacing of the memory and
 # gemini strategies' disk saves), for the rest-dependent disk write cost (docs/CALIBRATION.md).
 # Six failures per run, alternating process and machine, so that each recovery tier has three
-# recoveries to take a median of: one recovery's slowest reader varies by 73% (p10-p90) on this
-# VM's disk (results/cpu/disk-drift).
+# recoveries to take a median of: one recovery is one draw of the slowest reader, whose time
+# varies from round to round and drifts from minute to minute on this VM's disk
+# (results/cpu/disk-drift).
 # Usage: bash results/cpu/compare-vm/run_all.sh [BUILD_DIR] [OUT_DIR]
 set -euo pipefail
 B=${1:-build-compare}
