@@ -18,21 +18,21 @@ BENCHMARKS = ["disk-write", "disk-read-cold", "disk-write-concurrent", "disk-rea
 
 
 def probe_seconds(benchmark):
-    """(bytes, seconds, median, p10, p90) of a benchmark's single point: its median and spread,
-    or for the concurrent reader those of each round's slowest reader."""
+    """(bytes, median, p10, p90) of a benchmark's single point, or for the concurrent reader
+    those of each round's slowest reader."""
     points = benchmark.get("points") or []
     if len(points) != 1:
         raise SystemExit(f"{benchmark['name']}: expected one size per probe, found {len(points)}")
     p = points[0]
-    q = p.get("slowest", p)  # the spread of what the probe's seconds are a median of
-    return p["bytes"], q["median_s"], q["median_s"], q.get("p10_s"), q.get("p90_s")
+    q = p.get("slowest", p)
+    return p["bytes"], q["median_s"], q.get("p10_s"), q.get("p90_s")
 
 
 def summarise(name, rows, tolerance):
     seconds = [r[2] for r in rows]
     mid = statistics.median(seconds)
     within = sum(abs(s - mid) <= tolerance * mid for s in seconds)
-    spread = [(r[5] - r[4]) / r[3] for r in rows if r[4] is not None and r[3] > 0]
+    spread = [(r[4] - r[3]) / r[2] for r in rows if r[3] is not None and r[2] > 0]
     return {"benchmark": name, "probes": len(seconds), "bytes": rows[0][1], "median_s": mid,
             "min_s": min(seconds), "max_s": max(seconds), "max_over_min": max(seconds) / min(seconds),
             "within_tolerance": within, "within_probe_p10_p90_over_median": statistics.median(spread) if spread else None}
@@ -44,22 +44,19 @@ def main():
     ap.add_argument("--tolerance", type=float, default=0.15)
     args = ap.parse_args()
     by_name = {n: [] for n in BENCHMARKS}
-    for path in args.probes:
-        with open(path) as f:
-            doc = json.load(f)
-        when = doc.get("date_utc", "?")
-        for b in doc["benchmarks"]:
-            if b["name"] in by_name and b.get("status") == "ok":
-                size, seconds, median_s, p10, p90 = probe_seconds(b)
-                by_name[b["name"]].append((when, size, seconds, median_s, p10, p90))
-    found = {n: rows for n, rows in by_name.items() if rows}
-    if not found:
-        raise SystemExit("no disk benchmark in " + ", ".join(args.probes))
     machines = set()
     for path in args.probes:
         with open(path) as f:
-            m = json.load(f).get("machine", {})
+            doc = json.load(f)
+        m = doc.get("machine", {})
         machines.add(f"{m.get('hostname', '?')} ({m.get('cpu_model', '?')}, {m.get('logical_cpus', '?')} CPUs)")
+        when = doc.get("date_utc", "?")
+        for b in doc["benchmarks"]:
+            if b["name"] in by_name and b.get("status") == "ok":
+                by_name[b["name"]].append((when, *probe_seconds(b)))
+    found = {n: rows for n, rows in by_name.items() if rows}
+    if not found:
+        raise SystemExit("no disk benchmark in " + ", ".join(args.probes))
     print("machine: " + ", ".join(sorted(machines)))
     print(f"{len(args.probes)} probes; seconds per probe (for disk-read-cold-concurrent: the slowest reader, median over rounds)")
     names = list(found)
@@ -76,15 +73,12 @@ def main():
     print(f"| benchmark | bytes | median of probes s | min s | max s | max/min | probes within +-{args.tolerance:.0%} | "
           "within-probe (p90-p10)/median |")
     print("|---|---|---|---|---|---|---|---|")
-    summary = []
     for n in names:
         s = summarise(n, found[n], args.tolerance)
-        summary.append(s)
         inner = s["within_probe_p10_p90_over_median"]
         print(f"| {n} | {int(s['bytes'])} | {s['median_s']:.4f} | {s['min_s']:.4f} | {s['max_s']:.4f} | "
               f"{s['max_over_min']:.2f} | {s['within_tolerance']} of {s['probes']} | "
               f"{'-' if inner is None else f'{inner:.0%}'} |")
-    return summary
 
 
 if __name__ == "__main__":

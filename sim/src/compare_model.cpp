@@ -381,9 +381,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
                                     : " (concurrent-writers benchmark)")));
   }
   if (gemini) {
-    const std::string n = std::string(measured_with(k.tcp_concurrent, R) ? "concurrent loopback TCP" : "loopback TCP") +
-                          (transfers_measured ? " + the receivers' XXH64 (+ fresh slot) sharing the CPUs"
-                                              : " + receiver XXH64 (+ fresh slot)") +
+    const std::string n = std::string(transfers_measured ? "concurrent loopback TCP + the receivers' XXH64 (+ fresh slot) sharing the CPUs"
+                                                         : "loopback TCP + receiver XXH64 (+ fresh slot)") +
                           ", " + std::to_string(R) + " training + " + std::to_string(2 * R) + " transfer threads on " +
                           std::to_string(C) + " CPUs";
     out.rows.push_back(row("replicate_put_s", "closed-form", run, puts, threshold_s, n));
