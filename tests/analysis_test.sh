@@ -95,4 +95,28 @@ grep -q "^| disk-write | 1000000 | 1.1000 | 1.0000 | 1.5000 | 1.50 | 2 of 3 | 0%
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); p=d['benchmarks'][0]['points']; p.append(dict(p[0], bytes=2e6)); json.dump(d, open(sys.argv[2], 'w'))" \
   "$T/probe-1.0.json" "$T/two-sizes.json"
 if "$PY" disk_drift.py "$T/two-sizes.json" > /dev/null 2>&1; then echo "disk_drift.py accepted a probe with two sizes"; exit 1; fi
+# Recovery reads against bracketing probes: the committed study has a row per run; a made-up
+# study (probes at 0.10 and 0.12 s, a run whose two disk recoveries' slowest reads are 0.11 and
+# 0.13 s, 10 read requests of 20480 sectors) gives 0.12 / 0.11 = 1.09 and 1024 KiB per request;
+# a run without its probe after it is refused.
+"$PY" disk_matched.py "$SRC/results/cpu/disk-matched" > "$T/matched.md"
+[ "$(grep -c '^| [0-9]' "$T/matched.md")" -ge 3 ] || { echo "disk_matched.py:"; cat "$T/matched.md"; exit 1; }
+mkdir -p "$T/dm/probes" "$T/dm/runs"
+for p in 1:0.10 2:0.12; do
+  "$PY" -c "import json,sys; json.dump({'benchmarks': [{'name': 'disk-read-cold-concurrent', 'points': [
+    {'bytes': 1000, 'median_s': 0.05, 'slowest': {'median_s': float(sys.argv[2])}}]}]}, open(sys.argv[1], 'w'))" \
+    "$T/dm/probes/probe-${p%%:*}.json" "${p#*:}"
+done
+"$PY" -c "import json,sys
+rank = lambda f: {'tier': 'disk', 'fetch_s': f}
+json.dump({'checkpoint_bytes_per_rank': 1000, 'timeline': [
+  {'retrieval_s': 0.12, 'ranks': [rank(0.05), rank(0.11)]},
+  {'retrieval_s': 0.14, 'ranks': [rank(0.13), rank(0.02)]},
+  {'retrieval_s': 0.01, 'ranks': [dict(rank(0.01), tier='memory'), rank(0.01)]}]}, open(sys.argv[1], 'w'))" "$T/dm/runs/run-1.json"
+printf '0 0 0 0\n10 20480 0 0\n' > "$T/dm/runs/run-1.iostat"
+"$PY" disk_matched.py "$T/dm" > "$T/dm.md"
+grep -q "^| 1 | 2 | 0.1200 | 0.1300 | 0.1000 | 0.1200 | 1.09 | 1024, -/- |" "$T/dm.md" ||
+  { echo "disk_matched.py on a made-up study:"; cat "$T/dm.md"; exit 1; }
+rm "$T/dm/probes/probe-2.json"
+if "$PY" disk_matched.py "$T/dm" > /dev/null 2>&1; then echo "disk_matched.py accepted a run without its probe after it"; exit 1; fi
 echo "analysis scripts OK"

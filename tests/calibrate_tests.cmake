@@ -2,6 +2,8 @@
 # gemini-calibrate with tiny sizes). No timing assertions.
 gemini_test(fit_test LIBS gemini_calibrate)
 gemini_test(calibrate_timing_test LIBS gemini_calibrate)
+gemini_test(calibrate_processes_test LIBS gemini_calibrate)
+target_include_directories(calibrate_processes_test PRIVATE ${PROJECT_SOURCE_DIR}/calibrate/src)
 gemini_test(calibrate_sizes_test LIBS gemini_calibrate)
 gemini_test(calibrate_time_guard_test LIBS gemini_calibrate)
 gemini_test(calibrate_profile_test LIBS gemini_calibrate)

@@ -10,7 +10,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -135,4 +137,64 @@ TEST_F(DirectFileTest, ErrorsNameTheFile) {
   } catch (const std::system_error& e) {
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
+}
+
+// The memory HostBuffer gives images: block-aligned when small; 2 MiB-aligned from 2 MiB up and
+// advised to transparent huge pages, which the kernel then uses (or, out of free huge pages,
+// records a fallback) wherever THP is not off.
+namespace {
+
+std::string thp_mode() {
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string line;
+  std::getline(f, line);
+  const auto open = line.find('['), close = line.find(']');
+  return open == std::string::npos || close == std::string::npos ? "" : line.substr(open + 1, close - open - 1);
+}
+
+uint64_t vmstat(const std::string& key) {
+  std::ifstream f("/proc/vmstat");
+  std::string k;
+  uint64_t v = 0;
+  while (f >> k >> v)
+    if (k == key) return v;
+  return 0;
+}
+
+// AnonHugePages (KiB) of the mapping that holds `p`, from /proc/self/smaps.
+uint64_t anon_huge_kib_at(const void* p) {
+  std::ifstream f("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  const auto addr = reinterpret_cast<uintptr_t>(p);
+  while (std::getline(f, line)) {
+    unsigned long lo = 0, hi = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2 && line.find(':') > line.find(' ')) {
+      inside = addr >= lo && addr < hi;
+    } else if (inside && line.rfind("AnonHugePages:", 0) == 0) {
+      return std::stoull(line.substr(14));
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST(DirectIoMemory, AlignedForDirectIoAndHugePagesWhenLarge) {
+  const Block small(gr::allocate_direct_io_memory(100));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(small.get()) % gr::kDirectAlignment, 0u);
+  std::memset(small.get(), 1, gr::direct_capacity(100));  // the whole block is usable
+
+  const size_t bytes = (size_t{8} << 20) + 1;
+  const uint64_t fallbacks_before = vmstat("thp_fault_fallback");
+  const Block large(gr::allocate_direct_io_memory(bytes));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(large.get()) % (size_t{2} << 20), 0u);
+  std::memset(large.get(), 1, gr::direct_capacity(bytes));
+  const std::string mode = thp_mode();
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer's allocator maps memory its own way";
+#endif
+  if (mode != "always" && mode != "madvise") GTEST_SKIP() << "transparent huge pages are '" << mode << "' here";
+  EXPECT_TRUE(anon_huge_kib_at(large.get()) > 0 || vmstat("thp_fault_fallback") > fallbacks_before)
+      << "8 MiB advised to huge pages got none, and the kernel recorded no fallback";
 }

@@ -4,10 +4,11 @@
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <memory>
 #include <new>
+
+#include "../../real/src/direct_file.hpp"  // torch-free: real/'s direct-I/O memory
 
 namespace gemini::calibrate::detail {
 
@@ -36,20 +37,14 @@ inline HostBuffer make_prefaulted(uint64_t bytes, uint64_t seed = 0x9e3779b97f4a
   return HostBuffer(static_cast<char*>(p));
 }
 
-// Memory that forked benchmark processes use in place (MAP_SHARED | MAP_ANONYMOUS), every page
-// written. A private page a child inherits is copy-on-write, and the kernel copies such a page
-// before pinning it for direct I/O; a shared one is pinned as it is, like a rank's own buffer.
-struct MunmapDeleter {
-  uint64_t bytes = 0;
-  void operator()(char* p) const { ::munmap(p, bytes ? bytes : 1); }
-};
-using SharedBuffer = std::unique_ptr<char, MunmapDeleter>;
-
-inline SharedBuffer make_shared_prefaulted(uint64_t bytes, uint64_t seed) {
-  void* p = ::mmap(nullptr, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  fill_pattern(p, bytes, seed);
-  return SharedBuffer(static_cast<char*>(p), MunmapDeleter{bytes});
+// Like make_prefaulted, in the memory real/'s HostBuffer gives a checkpoint image for direct I/O
+// (real::allocate_direct_io_memory: transparent huge pages from 2 MiB up), whose layout sets the
+// size of the disk requests. A forked process must fill its own (run_processes_together's
+// prepare): a private page it inherits is copy-on-write and copied when pinned for direct I/O.
+inline HostBuffer make_direct_io_buffer(uint64_t bytes, uint64_t seed) {
+  char* p = reinterpret_cast<char*>(real::allocate_direct_io_memory(bytes));
+  fill_pattern(p, real::direct_capacity(bytes), seed);
+  return HostBuffer(p);
 }
 
 // Keeps the compiler from dropping a copy whose result is never read.

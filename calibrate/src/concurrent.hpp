@@ -56,8 +56,11 @@ inline std::vector<double> run_together(int n, const std::function<double(int)>&
 // mmap lock). fn(i) runs in child i after all children started; it may allocate (glibc's fork
 // leaves malloc usable in the child) but must take no other lock the parent's other threads
 // could hold. The children report through a shared anonymous page; a child that fails or dies
-// makes the whole call throw.
-inline std::vector<double> run_processes_together(int n, const std::function<double(int)>& fn) {
+// makes the whole call throw. prepare(i), when given, runs in child i before the release,
+// untimed: set-up each process does for itself, such as filling its own buffers (what it leaves
+// in the child's copy of a captured variable is there for fn).
+inline std::vector<double> run_processes_together(int n, const std::function<double(int)>& fn,
+                                                  const std::function<void(int)>& prepare = {}) {
   struct Shared {
     std::atomic<int> ready;
     double seconds[256];
@@ -70,11 +73,16 @@ inline std::vector<double> run_processes_together(int n, const std::function<dou
   for (int i = 0; i < n; ++i) {
     const pid_t pid = ::fork();
     if (pid == 0) {
-      shared->ready.fetch_add(1);
-      while (shared->ready.load() < n) std::this_thread::yield();
       int code = 0;
       try {
-        shared->seconds[i] = fn(i);
+        if (prepare) prepare(i);
+      } catch (...) {
+        code = 1;
+      }
+      shared->ready.fetch_add(1);
+      while (shared->ready.load() < n) std::this_thread::yield();
+      try {
+        if (code == 0) shared->seconds[i] = fn(i);
       } catch (...) {
         code = 1;
       }

@@ -79,8 +79,8 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
   }
   w.extra["rest_ms"] = cfg.rest_s * 1e3;
   const uint64_t max = cfg.sizes.back();
-  auto src = make_prefaulted(max, 3);
-  auto dst = want_read ? make_prefaulted(real::direct_capacity(max), 4) : detail::HostBuffer();
+  auto src = detail::make_direct_io_buffer(max, 3);
+  auto dst = want_read ? detail::make_direct_io_buffer(max, 4) : detail::HostBuffer();
   detail::IoModes writes_io, reads_io;
   bool all_cold = !is_tmpfs;
   double worst_resident = 0;

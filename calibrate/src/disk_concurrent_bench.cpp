@@ -28,10 +28,12 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   w.name = "disk-write-concurrent";
   w.description = n_text + " processes at once, each writing its own file to durability in one directory like "
                   "real/'s DiskStore (O_DIRECT where the file system allows: extra.io; write .tmp, fsync, "
-                  "close, rename the last file to .prev, rename, fsync(dir)); bytes and seconds are per writer";
+                  "close, rename the last file to .prev, rename, fsync(dir)) from its own buffer, laid out like a rank's "
+                  "HostBuffer; bytes and seconds are per writer";
   rd.name = "disk-read-cold-concurrent";
   rd.description = n_text + " processes at once, each reading its own file (O_DIRECT where allowed) after fsync + "
-                   "posix_fadvise(DONTNEED); bytes and seconds are per reader";
+                   "posix_fadvise(DONTNEED) into its own buffer, laid out like a rank's HostBuffer; bytes and "
+                   "seconds are per reader";
   const SweepConfig sweep = detail::concurrent_sweep(cfg, writers, w);
   rd.extra["concurrency"] = writers;
   detail::TempDir tmp(dir);
@@ -43,14 +45,13 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     b->extra["filesystem"] = fs;
   }
   w.extra["rest_ms"] = cfg.rest_s * 1e3;
-  const uint64_t max = sweep.sizes.back();
   // Writers and readers are processes, as real/'s ranks are: threads of one process would also
-  // share its page tables and mmap lock, which pinning pages for direct I/O takes.
-  const auto src = detail::make_shared_prefaulted(max, 13);
-  std::vector<detail::SharedBuffer> dst;
-  if (want_read)
-    for (int i = 0; i < writers; ++i)
-      dst.push_back(detail::make_shared_prefaulted(real::direct_capacity(max), 20 + static_cast<uint64_t>(i)));
+  // share its page tables and mmap lock, which pinning pages for direct I/O takes. Each fills its
+  // own buffer, in the memory a rank's HostBuffer uses, before the release.
+  detail::HostBuffer own;  // each child's own (the parent's stays empty)
+  auto fill_own = [&own](uint64_t n, uint64_t seed) {
+    return [&own, n, seed](int j) { own = detail::make_direct_io_buffer(n, seed + static_cast<uint64_t>(j)); };
+  };
   const std::string io = detail::direct_io_accepted(tmp.path(), cfg.direct_io) ? "direct" : "buffered";
   bool all_cold = !is_tmpfs;
   const double t_start = now_s();
@@ -66,11 +67,13 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     for (int k = 0; k < warm + reps; ++k) {
       detail::rest(cfg.rest_s);
       const double r0 = now_s();
-      const std::vector<double> wrote =
-          detail::run_processes_together(writers, [&](int j) {
+      const std::vector<double> wrote = detail::run_processes_together(
+          writers,
+          [&](int j) {
             detail::rest(j * stagger_ms / 1e3);
-            return detail::write_durable(tmp.path(), stem(j), src.get(), n, true, cfg.direct_io).seconds;
-          });
+            return detail::write_durable(tmp.path(), stem(j), own.get(), n, true, cfg.direct_io).seconds;
+          },
+          fill_own(n, 13));
       double round_s = now_s() - r0;
       std::vector<double> read;
       if (want_read) {
@@ -79,11 +82,10 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
           if (frac < 0 || frac > 0.01) all_cold = false;
         }
         const double q0 = now_s();
-        read = detail::run_processes_together(writers, [&](int j) {
-          return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", dst[static_cast<size_t>(j)].get(), n,
-                                   cfg.direct_io)
-              .seconds;
-        });
+        read = detail::run_processes_together(
+            writers,
+            [&](int j) { return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", own.get(), n, cfg.direct_io).seconds; },
+            fill_own(n, 20));
         round_s += now_s() - q0;
       }
       if (k < warm) continue;

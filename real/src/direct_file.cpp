@@ -2,6 +2,7 @@
 #include "direct_file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <system_error>
 
 namespace gemini::real {
@@ -58,7 +60,19 @@ struct FreeBlock {
   void operator()(uint8_t* p) const { std::free(p); }
 };
 
+constexpr size_t kHugePage = size_t{2} << 20;
+
 }  // namespace
+
+uint8_t* allocate_direct_io_memory(size_t bytes) {
+  const size_t align = bytes >= kHugePage ? kHugePage : kDirectAlignment;
+  // aligned_alloc needs a whole number of alignments.
+  const size_t rounded = std::max<size_t>(1, (direct_capacity(bytes) + align - 1) / align) * align;
+  void* p = std::aligned_alloc(align, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  if (align == kHugePage) ::madvise(p, rounded, MADV_HUGEPAGE);  // advice: failure changes nothing else
+  return static_cast<uint8_t*>(p);
+}
 
 OutputFile::OutputFile(const std::string& path, mode_t mode, bool try_direct) : path_(path) {
   fd_ = open_maybe_direct(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode, try_direct, io_);

@@ -28,6 +28,15 @@ inline size_t direct_capacity(size_t bytes) {
   return (bytes + kDirectAlignment - 1) / kDirectAlignment * kDirectAlignment;
 }
 
+// Uninitialised memory for direct I/O of `bytes` bytes (at least direct_capacity(bytes)),
+// kDirectAlignment-aligned; from 2 MiB up, 2 MiB-aligned and advised to transparent huge pages.
+// Why: a direct transfer goes to the device in requests of physically contiguous runs of the
+// buffer (at most max_segments runs each), so with 4 KiB pages its request size, and on our VM
+// its speed, depends on how fragmented free memory was when the buffer was first touched
+// (results/cpu/disk-matched/: 0.6-2.3 MB requests with 4 KiB pages, 3.8 MB with huge pages).
+// Where transparent huge pages are off the advice is ignored. Release with std::free.
+uint8_t* allocate_direct_io_memory(size_t bytes);
+
 enum class FileIo { direct, buffered };
 
 // A file created (or truncated) for one whole write from offset 0. Errors throw

@@ -3,19 +3,16 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include "direct_file.hpp"
 
 namespace gemini::real {
 
 std::shared_ptr<uint8_t> allocate_plain_host(size_t bytes) {
-  // aligned_alloc needs a whole number of alignments; whole direct-I/O blocks are that.
-  const size_t rounded = bytes == 0 ? kDirectAlignment : direct_capacity(bytes);
-  void* p = std::aligned_alloc(kDirectAlignment, rounded);
-  if (p == nullptr) throw std::bad_alloc();
-  std::memset(p, 0, rounded);  // touch every page once, outside any timer
-  return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(p), [](uint8_t* q) { std::free(q); });
+  // Checkpoint images are written and read with direct I/O: memory laid out for it.
+  uint8_t* p = allocate_direct_io_memory(bytes);
+  std::memset(p, 0, direct_capacity(bytes));  // touch every page once, outside any timer
+  return std::shared_ptr<uint8_t>(p, [](uint8_t* q) { std::free(q); });
 }
 
 void HostBuffer::ensure(size_t bytes) {
