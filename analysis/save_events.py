@@ -33,7 +33,10 @@ def main():
         rank = os.path.basename(path)[4:].split(".")[0]
         with open(path) as f:
             for line in f:
-                e = json.loads(line)
+                try:
+                    e = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut by a SIGKILL mid-write, as gemini-launch skips it
                 if e.get("e") != "save" or not (e.get("disk") or args.all):
                     continue
                 w = e["disk_s"] - e["disk_fsync_s"] if e.get("disk") else None

@@ -1,6 +1,8 @@
 // A rank's event log (<run_dir>/rank<R>.events.jsonl): JSON lines, appended with one write()
-// each so that a SIGKILL never leaves half an event (beyond the last line) and everything written
-// before it survives. Safe to call from several threads.
+// each so that everything written before a SIGKILL survives. A kill can still cut the line being
+// written (seen on ext4), so opening a log that does not end in a newline ends it first: the
+// cut line stays unreadable alone instead of swallowing the next process's first event.
+// Safe to call from several threads.
 #pragma once
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "rank_worker.hpp"  // monotonic_s
+#include "monotonic_clock.hpp"
 
 namespace gemini::real {
 
@@ -20,8 +22,13 @@ class EventLog {
   // An empty path logs nothing.
   explicit EventLog(const std::string& path) {
     if (path.empty()) return;
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd_ < 0) throw std::runtime_error("cannot open event log " + path);
+    char last = '\n';
+    const off_t size = ::lseek(fd_, 0, SEEK_END);
+    if (size > 0 && ::pread(fd_, &last, 1, size - 1) == 1 && last != '\n') {
+      if (::write(fd_, "\n", 1) < 0) { /* measurements only */ }
+    }
   }
   ~EventLog() {
     if (fd_ >= 0) ::close(fd_);

@@ -31,10 +31,6 @@
 
 namespace gemini::real {
 
-double monotonic_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 namespace {
 
 using json = nlohmann::json;

@@ -3,6 +3,7 @@
 // with a gradient all-reduce, and checkpoints by strategy (disk, memory, gemini = memory + peer
 // replicas sent in the background). Events go to <run_dir>/rank<R>.events.jsonl.
 #pragma once
+#include "monotonic_clock.hpp"  // monotonic_s, used with the rank's event times
 #include "rank_options.hpp"
 
 namespace gemini::real {
@@ -16,8 +17,5 @@ constexpr int kRankPeerFailure = 3;  // a collective failed: a peer died or hung
 // Reads RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (and GEMINI_GENERATION) from the
 // environment and trains. Returns the exit code.
 int run_rank(const RankOptions& options);
-
-// Steady clock in seconds (CLOCK_MONOTONIC: comparable between processes of one host).
-double monotonic_s();
 
 }  // namespace gemini::real
