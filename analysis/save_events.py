@@ -10,10 +10,10 @@ rate the disk gave them together (all their bytes over the first start to the la
 Usage: python3 analysis/save_events.py RUN_DIR [--all]   (--all: memory-only saves too)
 """
 import argparse
-import glob
-import json
 import os
 import statistics
+
+from event_logs import events, rank_files
 
 
 def main():
@@ -21,8 +21,7 @@ def main():
     ap.add_argument("run_dir")
     ap.add_argument("--all", action="store_true", help="also saves that did not write to disk")
     args = ap.parse_args()
-    files = sorted(glob.glob(os.path.join(args.run_dir, "rank*.events.jsonl")),
-                   key=lambda f: int(os.path.basename(f)[4:].split(".")[0]))
+    files = rank_files(args.run_dir)
     if not files:
         raise SystemExit(f"{args.run_dir}: no rank*.events.jsonl files")
     print("| rank | generation | iteration | disk write() s | disk commit s | memory save s | stall s |")
@@ -31,25 +30,20 @@ def main():
     starts = {}  # (generation, iteration) -> the ranks' disk-write start times
     for path in files:
         rank = os.path.basename(path)[4:].split(".")[0]
-        with open(path) as f:
-            for line in f:
-                try:
-                    e = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line cut by a SIGKILL mid-write, as gemini-launch skips it
-                if e.get("e") != "save" or not (e.get("disk") or args.all):
-                    continue
-                w = e["disk_s"] - e["disk_fsync_s"] if e.get("disk") else None
-                c = e["disk_fsync_s"] if e.get("disk") else None
-                if w is not None:
-                    writes.append(w)
-                    commits.append(c)
-                    # "t" is logged right after the stall, which ends with the disk save.
-                    starts.setdefault((e["gen"], e["iteration"]), []).append(
-                        (e["t"] - e["disk_s"], e["t"], e["bytes"]))
-                cell = lambda v: "-" if v is None else f"{v:.3f}"
-                print(f'| {rank} | {e["gen"]} | {e["iteration"]} | {cell(w)} | {cell(c)} | '
-                      f'{e["memory_s"]:.3f} | {e["stall_s"]:.3f} |')
+        for e in events(path):
+            if e.get("e") != "save" or not (e.get("disk") or args.all):
+                continue
+            w = e["disk_s"] - e["disk_fsync_s"] if e.get("disk") else None
+            c = e["disk_fsync_s"] if e.get("disk") else None
+            if w is not None:
+                writes.append(w)
+                commits.append(c)
+                # "t" is logged right after the stall, which ends with the disk save.
+                starts.setdefault((e["gen"], e["iteration"]), []).append(
+                    (e["t"] - e["disk_s"], e["t"], e["bytes"]))
+            cell = lambda v: "-" if v is None else f"{v:.3f}"
+            print(f'| {rank} | {e["gen"]} | {e["iteration"]} | {cell(w)} | {cell(c)} | '
+                  f'{e["memory_s"]:.3f} | {e["stall_s"]:.3f} |')
     if writes:
         print(f"\n{len(writes)} disk saves: write() median {statistics.median(writes):.3f} s "
               f"(min {min(writes):.3f}, max {max(writes):.3f}); commit median {statistics.median(commits):.3f} s "

@@ -5,7 +5,6 @@
 gemini_test(placement_test LIBS gemini_engine)
 gemini_test(analytic_test LIBS gemini_engine)
 gemini_test(interleave_test LIBS gemini_engine)
-gemini_test(fair_share_test LIBS gemini_engine)
 gemini_test(periodic_checkpoints_test LIBS gemini_engine)
 gemini_test(failure_trace_test LIBS gemini_engine)
 gemini_test(failure_sources_test LIBS gemini_engine)

@@ -149,12 +149,6 @@ MeasuredRun load_measured_run(const std::string& path) {
   m.completed = outcome.value("completed", false);
   m.wall_s = r.number(outcome, "wall_s", "outcome");
   if (outcome.contains("shutdown_s")) m.shutdown_s = r.number(outcome, "shutdown_s", "outcome");
-  if (root.contains("disk_saves")) {
-    for (const json& d : r.at(root, "disk_saves", "the file")) {
-      m.disk_save_starts_s[{r.integer(d, "generation", "disk_saves[]"), r.integer(d, "iteration", "disk_saves[]")}]
-          .push_back(r.number(d, "start_s", "disk_saves[]"));
-    }
-  }
   return m;
 }
 

@@ -7,12 +7,13 @@ the per-rank medians with the measured ones and with the all-at-once prediction 
 
 Usage: python3 results/cpu/compare-vm/fair_share_replay.py PROFILE.yaml RUN.events [RUN.events ...]
 """
-import glob
-import json
 import os
 import re
 import statistics
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "analysis"))
+from event_logs import events, rank_files  # noqa: E402  (analysis/event_logs.py)
 
 
 def concurrent_writers(profile_path):
@@ -50,9 +51,8 @@ def fair_share_seconds(starts, work_bytes, aggregate_bytes_per_s):
 def replay(events_dir, alpha, aggregate):
     """Per disk save of every rank: (measured, fair-share replayed, all-at-once) seconds."""
     rounds = {}
-    for path in glob.glob(os.path.join(events_dir, "rank*.events.jsonl")):
-        for line in open(path):
-            e = json.loads(line)
+    for path in rank_files(events_dir):
+        for e in events(path):
             if e.get("e") == "save" and e.get("disk"):
                 # "t" is logged right after the stall, which ends with the disk save.
                 rounds.setdefault((e["gen"], e["iteration"]), []).append((e["t"] - e["disk_s"], e["disk_s"], e["bytes"]))

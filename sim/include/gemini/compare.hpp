@@ -87,9 +87,6 @@ struct MeasuredRun {
   bool completed = false;
   double wall_s = 0;
   double shutdown_s = 0;  // last rank done -> launcher's report (input); 0 in runs that predate it
-  // Each disk save's ranks' write starts (s since launch), by (generation, iteration): input
-  // for how much their writes overlap. Empty for runs that predate `disk_saves`.
-  std::map<std::pair<int64_t, int64_t>, std::vector<double>> disk_save_starts_s;
 };
 
 // Throws RunFileError on unreadable JSON, a wrong schema or missing fields.
