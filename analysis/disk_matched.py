@@ -23,6 +23,8 @@ import os
 import re
 import statistics
 
+from disk_drift import probe_seconds
+
 
 def numbered(pattern):
     """{K: path} for files named ...-K.json."""
@@ -40,10 +42,8 @@ def slowest_reader_s(probe_path):
         probe = json.load(f)
     for b in probe.get("benchmarks", []):
         if b.get("name") == "disk-read-cold-concurrent" and b.get("points"):
-            if len(b["points"]) != 1:
-                raise SystemExit(f"{probe_path}: expected one size, found {len(b['points'])}")
-            p = b["points"][0]
-            return p["bytes"], p["slowest"]["median_s"]
+            bytes_, slowest_median_s, _, _ = probe_seconds(b)  # one size; the slowest reader's median
+            return bytes_, slowest_median_s
     raise SystemExit(f"{probe_path}: no disk-read-cold-concurrent point")
 
 
