@@ -80,6 +80,16 @@ N=$("$PY" -c "import json, sys; print(json.load(open(sys.argv[1]))['phases']['sa
   { echo "save_events.py:"; cat "$T/saves.md"; exit 1; }
 mkdir -p "$T/empty"
 if "$PY" save_events.py "$T/empty" > /dev/null 2>&1; then echo "save_events.py accepted a directory without logs"; exit 1; fi
+# Replication during saves: every memory-only save of the committed gemini run is listed, and
+# the memory strategy (no replication) has none overlapped.
+"$PY" replication_overlap.py "$SRC/results/cpu/compare-vm/runs/small-gemini.events" > "$T/overlap.md"
+N=$("$PY" -c "import json, sys; print(json.load(open(sys.argv[1]))['phases']['save_stall_memory_only_s']['count'])" \
+  "$SRC/results/cpu/compare-vm/runs/small-gemini.json")
+[ "$(grep -c '^| [0-9]* | [0-9]* | [0-3] | ' "$T/overlap.md")" -eq "$N" ] && grep -q "^$N memory-only saves: " "$T/overlap.md" ||
+  { echo "replication_overlap.py:"; cat "$T/overlap.md"; exit 1; }
+"$PY" replication_overlap.py "$SRC/results/cpu/compare-vm/runs/small-memory.events" | grep -q ": 0 overlapped" ||
+  { echo "replication_overlap.py found replication in a memory-strategy run"; exit 1; }
+if "$PY" replication_overlap.py "$T/empty" > /dev/null 2>&1; then echo "replication_overlap.py accepted a directory without logs"; exit 1; fi
 # Disk drift across probes: the committed probes summarised; three made-up probes (1.0, 1.1 and
 # 1.5 s) give 2 of 3 within +-15% of their median; a probe with two sizes is refused.
 "$PY" disk_drift.py "$SRC"/results/cpu/disk-drift/probes/*.json > "$T/drift.md"

@@ -182,6 +182,25 @@ for row, want in ((lone, want_lone), (conc, want_conc)):
 assert conc["note"].startswith("concurrent loopback TCP") and lone["note"].startswith("loopback TCP"), (conc["note"], lone["note"])
 assert "sharing the CPUs" in conc["note"] and "sharing the CPUs" not in lone["note"], (conc["note"], lone["note"])
 PY
+  # A peer fetch's two threads load the CPUs as much as the concurrent loopback benchmark's do:
+  # a benchmark whose transfers slowed exactly as if every thread ran all the time (each at the
+  # lone bandwidth / 4: 8 threads on 2 CPUs) predicts what no benchmark does; the committed one
+  # (less slowed) predicts a shorter mixed retrieval (machine losses: peer + own memory).
+  TCP_BW=$(sed -n 's/^  loopback_tcp: {alpha_s: 0, bandwidth_bytes_per_s: \([^}]*\)}.*/\1/p' "$PROF")
+  [ -n "$TCP_BW" ] || { echo "no alpha-0 loopback_tcp line in $PROF"; exit 1; }
+  sed -e "/^hardware:/a\\  loopback_tcp_concurrent: {alpha_s: 0, bandwidth_bytes_per_s: $(python3 -c "print($TCP_BW / 4)"), concurrency: 4}" \
+    "$T/t0.yaml" > "$T/tbusy.yaml"
+  for p in "$T/tbusy.yaml:tbusy" "$PROF:tprof"; do
+    rc=0; "$SIM" compare "$GEM_RUN" --profile "${p%:*}" --no-engine --json "$T/${p##*:}.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with ${p%:*}: exit $rc"; exit 1; }
+  done
+  python3 - "$T/t0.json" "$T/tbusy.json" "$T/tprof.json" <<'PY'
+import json, sys
+mixed = lambda path: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == "recovery_retrieval_mixed_s")["predicted_s"]
+none, busy, measured = (mixed(p) for p in sys.argv[1:4])
+assert abs(busy - none) <= 1e-9 * none, (busy, none)
+assert measured < 0.9 * none, (measured, none)
+PY
   # A run that lists its disk saves' start times (disk_saves, as the committed runs do) is
   # predicted the same: every rank of a save pays the concurrent writers' cost, what the hand
   # check results/cpu/compare-vm/fair_share_replay.py calls "all at once".

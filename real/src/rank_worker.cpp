@@ -336,11 +336,23 @@ int train(const RankOptions& o) {
     const bool in_line = replica_comm && group.device_memory();
     replicator = std::make_unique<Replicator>(std::move(deliver), holders.size(), rank, gen, log, in_line);
   }
+  // A checkpoint's background replication starts after the next step's gradient all-reduce:
+  // that returns only once every rank has finished its save, so the transfer never takes CPU
+  // from a peer still saving (whose save the all-reduce would wait for); it overlaps training
+  // instead. In-line deliveries (NCCL on device memory) are part of the save and go at once.
+  int64_t replication_pending = -1;  // the iteration waiting for that all-reduce, -1 if none
+  auto submit_replication = [&] {
+    if (replication_pending < 0) return;
+    const auto view = memory->committed(static_cast<uint64_t>(replication_pending));
+    if (view) replicator->submit(static_cast<uint64_t>(replication_pending), view->data, view->bytes);
+    replication_pending = -1;
+  };
   double allreduce_s = 0;  // the last step's gradient all-reduce (all ranks)
   const GradientReducer reduce{[&](float* data, size_t n) {
                                  const double a0 = monotonic_s();
                                  group.allreduce_sum(data, n);
                                  allreduce_s = monotonic_s() - a0;
+                                 submit_replication();
                                },
                                group.device_memory()};
   const std::string iter_key = g + "/iter/" + std::to_string(rank);
@@ -361,6 +373,7 @@ int train(const RankOptions& o) {
     if (!ckpt && !persist) continue;
 
     const double s0 = monotonic_s();
+    submit_replication();  // not yet sent (a step without an all-reduce): it goes before this save
     const double wait_s = replicator ? replicator->wait_idle() : 0.0;
     const CaptureResult cap = trainer.capture(buffer);
     double memory_s = 0, disk_s = 0, disk_fsync_s = 0;
@@ -390,14 +403,18 @@ int train(const RankOptions& o) {
     }
     const double stall_s = monotonic_s() - s0;
     if (replicator && ckpt) {
-      const auto view = memory->committed(static_cast<uint64_t>(it));
-      if (view) replicator->submit(static_cast<uint64_t>(it), view->data, view->bytes);
+      replication_pending = it;
+      if (replicator->in_line()) submit_replication();
     }
     log.write({{"e", "save"}, {"gen", gen}, {"rank", rank}, {"iteration", it}, {"bytes", cap.bytes},
                {"checksum", cap.checksum}, {"memory", memory && ckpt}, {"disk", persist},
                {"stall_s", stall_s}, {"replication_wait_s", wait_s}, {"snapshot_copy_s", cap.copy_s},
                {"snapshot_checksum_s", cap.checksum_s}, {"memory_s", memory_s}, {"disk_s", disk_s},
                {"disk_fsync_s", disk_fsync_s}, {"disk_direct_io", disk_direct_io}});
+  }
+  if (replication_pending >= 0) {
+    group.barrier();  // the last save, like the others, replicates once every rank has saved
+    submit_replication();
   }
   const double wait_s = replicator ? replicator->wait_idle() : 0.0;
   group.barrier();  // every rank's replicas are in place before anyone's service stops

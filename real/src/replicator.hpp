@@ -35,6 +35,8 @@ class Replicator {
   void submit(uint64_t iteration, const uint8_t* data, uint64_t bytes);
   // Blocks until the previous checkpoint reached every holder (or failed); returns the wait.
   double wait_idle();
+  // True when submit() delivers before it returns (no thread of its own).
+  bool in_line() const { return !thread_.joinable(); }
 
  private:
   struct Job {

@@ -34,6 +34,19 @@ double tcp_slowdown(double runnable, int cpus) {
 
 bool measured_with(const ConcurrentCost& many, int n) { return n >= 2 && n == many.concurrency; }
 
+// How much of a CPU one thread of a TCP transfer keeps busy (1: all the time). A loopback
+// transfer's threads also wait on each other, so the concurrent benchmark's n transfers (2n
+// threads) slowed each by less than tcp_slowdown(2n, C), which counts every thread runnable
+// all the time; the ratio is their load. 1 where the benchmark is missing or its threads fit
+// the CPUs (nothing to learn from it).
+double tcp_thread_load(const HostCosts& k, int cpus, double bytes) {
+  const int n = k.tcp_concurrent.concurrency;
+  const double all_busy = tcp_slowdown(2.0 * n, cpus);
+  if (n < 2 || all_busy <= 1.0 || k.tcp_concurrent.each.bandwidth_bytes_per_s <= 0) return 1.0;
+  const double measured = k.tcp_concurrent.each.seconds(bytes) / k.tcp.seconds(bytes);
+  return std::clamp(measured / all_busy, 1.0 / all_busy, 1.0);
+}
+
 // Seconds for each of `n` ranks moving `bytes` through the one disk at once: the concurrent
 // benchmark's cost when it ran with exactly n, else n images through the single-writer
 // bandwidth (which misses the cost of concurrent fsyncs: docs/VALIDATION.md).
@@ -128,6 +141,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   const bool use_memory = run.strategy == "memory" || run.strategy == "gemini";
   const bool gemini = run.strategy == "gemini";
   const int holders = gemini ? std::max(0, run.replicas - 1) : 0;
+  const double tcp_load = tcp_thread_load(k, C, b);
 
   // ---- Saves: every rank saves at the same iterations, so one event stands for all ranks,
   // except for the memory store, where a rank's slot may or may not be mapped yet. ----
@@ -141,7 +155,9 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   const int threads = std::max(1, run.threads);
   // One thread per rank is what the concurrent checksum benchmark measures.
   auto checksum_s = [&](double runnable) {
-    if (threads == 1) return cpu_shared_s(k.checksum, k.checksum_concurrent, static_cast<int>(runnable), share(runnable, C), b);
+    // The concurrent benchmark stands only for its own whole number of hashing threads.
+    const int whole = runnable == std::round(runnable) ? static_cast<int>(runnable) : 0;
+    if (threads == 1) return cpu_shared_s(k.checksum, k.checksum_concurrent, whole, share(runnable, C), b);
     return share(runnable, C) * k.checksum.seconds(b) / threads;
   };
   const double sum_s = checksum_s(static_cast<double>(R) * threads);
@@ -198,6 +214,10 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   double total_stall_s = 0;
   int64_t trained_iterations = 0;
 
+  // real/ hands a checkpoint to its replication thread when the next step's all-reduce returns
+  // (once every rank has saved): about one step after the save, the update after the
+  // all-reduce being a small part of a step.
+  const double replication_start_delay_s = T;
   int64_t start = 0;
   double last_submit_iteration = -1, last_background_s = 0;
   for (size_t g = 0; g <= run.failures.size(); ++g) {
@@ -214,7 +234,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       if (!ckpt && !persist) continue;
       double wait_s = 0;
       if (gemini && last_submit_iteration >= 0) {
-        wait_s = std::max(0.0, last_background_s - (static_cast<double>(it) - last_submit_iteration) * T);
+        wait_s = std::max(0.0, replication_start_delay_s + last_background_s -
+                                   (static_cast<double>(it) - last_submit_iteration) * T);
       }
       // Per rank: a save into a slot this process has not mapped yet (its first save, and its
       // second unless it restored from that slot of its own memory) pays the page faults.
@@ -255,7 +276,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         last_submit_iteration = static_cast<double>(it);
         // Held by the peer once acknowledged: before the failure, if there is time for it.
         const double until_failure_s = failed ? (static_cast<double>(end - it)) * T : 1e300;
-        if (last_background_s <= until_failure_s) {
+        if (replication_start_delay_s + last_background_s <= until_failure_s) {
           for (RankState& r : ranks) keep_two(r.replica, it);
         }
       }
@@ -305,12 +326,13 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         p.tiers[t] += 1;
       }
       p.tier = p.tiers.size() == 1 ? p.tiers.begin()->first : "mixed";
-      // All ranks retrieve at once; a peer fetch also runs its holder's service thread.
-      const double runnable = R + n_peer;
+      // All ranks retrieve at once; a peer fetch runs two threads (the rank's receiver and its
+      // holder's service), each loading a CPU as much as a loopback transfer's threads do.
+      const double runnable = (R - n_peer) + 2.0 * n_peer * tcp_load;
       const double c = share(runnable, C);
       for (int r = 0; r < R; ++r) {
         const std::string& t = tier[static_cast<size_t>(r)];
-        double s = checksum_s(static_cast<double>(R) * threads + n_peer);  // every tier verifies every tensor
+        double s = checksum_s(runnable - R + static_cast<double>(R) * threads);  // every tier verifies every tensor
         if (t == "memory") {
           s += c * k.shm_read_fresh.seconds(b);
         } else if (t == "peer") {
@@ -500,7 +522,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
       // The disk saves as the closed form predicted them.
       e.persistent_stall_s = run.persistent_interval > 0 ? mean_or(disk_saves, disk_s) : 0.0;
     }
-    e.replication_s = mean_or(backgrounds, 0);
+    e.replication_s = backgrounds.empty() ? 0 : replication_start_delay_s + mean_or(backgrounds, 0);
     double det = 0, warm = 0;
     int nrec = 0;
     for (const MeasuredFailure& f : run.failures) {
@@ -514,8 +536,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     const double checksum_s_per_byte = share(static_cast<double>(R) * threads, C) / (threads * k.checksum.bandwidth_bytes_per_s);
     e.memory_restore_alpha_s = c * k.shm_read_fresh.alpha_s + share(static_cast<double>(R) * threads, C) * k.checksum.alpha_s / threads;
     e.memory_restore_bytes_per_s = rpm / (c / k.shm_read_fresh.bandwidth_bytes_per_s + checksum_s_per_byte);
-    const double runnable_peer = R + rpm;
-    const double cp = share(static_cast<double>(R) * threads + rpm, C);  // checksums on t threads per rank
+    const double runnable_peer = (R - rpm) + 2.0 * rpm * tcp_load;  // one machine fetches: see retrievals
+    const double cp = share(runnable_peer - R + static_cast<double>(R) * threads, C);  // checksums on t threads per rank
     e.peer_alpha_s = tcp_slowdown(runnable_peer, C) * k.tcp.alpha_s;
     e.peer_bytes_per_s = rpm / (tcp_slowdown(runnable_peer, C) / k.tcp.bandwidth_bytes_per_s +
                                 cp / (threads * k.checksum.bandwidth_bytes_per_s));

@@ -131,7 +131,8 @@ struct EngineOutcome {
 struct EnginePlanInputs {
   double save_stall_s = 0;        // per frequent checkpoint
   double persistent_stall_s = 0;  // per persistent (disk) save on top of it
-  double replication_s = 0;       // gemini: snapshot to every replica acknowledged
+  double replication_s = 0;       // gemini: save end to every replica acknowledged (real/ starts
+                                  // replicating at the next step's all-reduce)
   double detection_s = 0;         // input: kill to every dead rank reaped, mean over failures
   double warmup_s = 0;            // input restart + agree, plus predicted verify + restore
   double memory_restore_alpha_s = 0, memory_restore_bytes_per_s = 0;  // per machine
