@@ -182,10 +182,11 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   // Replication (gemini): training (R threads), R senders and R receivers (checksumming on t
   // threads each) run at once. With the concurrent loopback benchmark measured for R transfers,
   // their cost is measured (how a transfer's two threads share the CPUs with the others') and
-  // training's R threads scale it by the runnable threads' share; else the lone transfer is
-  // slowed as if all 3R threads ran all the time.
+  // training's R threads, busy all the time, scale it by the runnable threads' share, the
+  // transfers' 2R threads counted at their measured load (tcp_thread_load); else the lone
+  // transfer is slowed as if all 3R threads ran all the time.
   const double repl_runnable = 3.0 * R;
-  const double training_scale = share(repl_runnable, C) / share(2.0 * R, C);
+  const double training_scale = share(R + 2.0 * R * tcp_load, C) / share(2.0 * R * tcp_load, C);
   const bool transfers_measured = measured_with(k.tcp_concurrent, R);
   const double transfer_s = transfers_measured ? k.tcp_concurrent.each.seconds(b) * training_scale
                                                : tcp_slowdown(repl_runnable, C) * k.tcp.seconds(b);
