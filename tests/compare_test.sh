@@ -156,16 +156,14 @@ PY
     rc=0; "$SIM" compare "$GEM_RUN" --profile "$T/$p.yaml" --no-engine --json "$T/$p.json" > /dev/null || rc=$?
     [ "$rc" -le 1 ] || { echo "compare with $p.yaml: exit $rc"; exit 1; }
   done
-  python3 - "$T/t0.json" "$T/t4.json" "$GEM_RUN" "$T/t0.yaml" <<'PY'
-import json, re, sys
+  python3 - "$T/t0.json" "$T/t4.json" "$GEM_RUN" "$T/t0.yaml" "$SRC/tests" <<'PY'
+import json, sys
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, sys.argv[5])
+from compare_costs import run_and_costs
 put = lambda path: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == "replicate_put_s")
 lone, conc = put(sys.argv[1]), put(sys.argv[2])
-run = json.load(open(sys.argv[3]))
-R, C, b = run["config"]["ranks"], run["environment"]["cpu_count"], run["checkpoint_bytes_per_rank"]
-prof = open(sys.argv[4]).read()
-def cost(key):
-    m = re.search(r"^  " + key + r": \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,}]+)[,}]", prof, re.M)
-    return float(m.group(1)) + b / float(m.group(2))
+run, R, C, b, cost = run_and_costs(sys.argv[3], sys.argv[4])
 tcp = cost("loopback_tcp")
 # Every put of these runs goes into a slot its receiver has not touched yet (each generation
 # saves twice): the put is the transfer + the receiver's XXH64 + the fresh-slot page faults.
@@ -184,18 +182,21 @@ assert "sharing the CPUs" in conc["note"] and "sharing the CPUs" not in lone["no
 PY
   # A peer fetch's two threads load the CPUs as much as the concurrent loopback benchmark's do:
   # a benchmark whose transfers slowed exactly as if every thread ran all the time (each at the
-  # lone bandwidth / 4: 8 threads on 2 CPUs) predicts what no benchmark does; the committed one
+  # lone cost x 4: 8 threads on 2 CPUs) predicts what no benchmark does; the committed one
   # (less slowed) predicts a shorter mixed retrieval (machine losses: peer + own memory).
-  TCP_BW=$(sed -n 's/^  loopback_tcp: {alpha_s: 0, bandwidth_bytes_per_s: \([^}]*\)}.*/\1/p' "$PROF")
-  [ -n "$TCP_BW" ] || { echo "no alpha-0 loopback_tcp line in $PROF"; exit 1; }
-  sed -e "/^hardware:/a\\  loopback_tcp_concurrent: {alpha_s: 0, bandwidth_bytes_per_s: $(python3 -c "print($TCP_BW / 4)"), concurrency: 4}" \
-    "$T/t0.yaml" > "$T/tbusy.yaml"
+  TCP=$(sed -n 's/^  loopback_tcp: {alpha_s: \([^,]*\), bandwidth_bytes_per_s: \([^}]*\)}.*/\1 \2/p' "$PROF")
+  [ -n "$TCP" ] || { echo "no loopback_tcp line in $PROF"; exit 1; }
+  BUSY=$(python3 -c "import sys; a, bw = map(float, sys.argv[1:]); print(f'alpha_s: {4 * a!r}, bandwidth_bytes_per_s: {bw / 4!r}')" $TCP)
+  sed -e "/^hardware:/a\\  loopback_tcp_concurrent: {$BUSY, concurrency: 4}" "$T/t0.yaml" > "$T/tbusy.yaml"
   for p in "$T/tbusy.yaml:tbusy" "$PROF:tprof"; do
     rc=0; "$SIM" compare "$GEM_RUN" --profile "${p%:*}" --no-engine --json "$T/${p##*:}.json" > /dev/null || rc=$?
     [ "$rc" -le 1 ] || { echo "compare with ${p%:*}: exit $rc"; exit 1; }
   done
-  python3 - "$T/t0.json" "$T/tbusy.json" "$T/tprof.json" "$GEM_RUN" "$PROF" <<'PY'
-import json, re, sys
+  python3 - "$T/t0.json" "$T/tbusy.json" "$T/tprof.json" "$GEM_RUN" "$PROF" "$SRC/tests" <<'PY'
+import json, sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[6])
+from compare_costs import run_and_costs
 phase = lambda path, name: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == name)["predicted_s"]
 mixed = lambda path: phase(path, "recovery_retrieval_mixed_s")
 none, busy, measured = (mixed(p) for p in sys.argv[1:4])
@@ -203,12 +204,7 @@ assert abs(busy - none) <= 1e-9 * none, (busy, none)
 assert measured < 0.9 * none, (measured, none)
 # Replication with the committed profile: the measured transfers scaled from the benchmark's 2R
 # threads at that load to the run's R training threads (busy) + 2R transfer threads.
-run = json.load(open(sys.argv[4]))
-R, C, b = run["config"]["ranks"], run["environment"]["cpu_count"], run["checkpoint_bytes_per_rank"]
-prof = open(sys.argv[5]).read()
-def cost(key):
-    m = re.search(r"^  " + key + r": \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,}]+)[,}]", prof, re.M)
-    return float(m.group(1)) + b / float(m.group(2))
+run, R, C, b, cost = run_and_costs(sys.argv[4], sys.argv[5])
 all_busy = max(1.0, 2 * R * min(2, C) / (2.0 * C))
 load = min(1.0, max(1.0 / all_busy, cost("loopback_tcp_concurrent") / cost("loopback_tcp") / all_busy))
 assert load < 0.9, load  # the committed benchmark's transfers were not always runnable
