@@ -118,6 +118,37 @@ class LaunchTest : public ::testing::Test {
     EXPECT_EQ(ids[3], ids[2]);
   }
 
+  // Replication waits for every rank's save: each replica transfer of a checkpoint starts
+  // after the last rank logged its save of that iteration (one host, one monotonic clock), so
+  // it never takes CPU from a peer still saving (docs/REAL.md). Returns the transfers checked.
+  static int expect_replication_after_every_save(const fs::path& run_dir) {
+    std::map<std::pair<int, int64_t>, double> last_save_end;  // (generation, iteration) -> t
+    std::vector<json> transfers;
+    for (int r = 0; r < 4; ++r) {
+      std::ifstream in(run_dir / ("rank" + std::to_string(r) + ".events.jsonl"));
+      for (std::string line; std::getline(in, line);) {
+        const json e = json::parse(line, nullptr, false);
+        if (e.is_discarded()) continue;  // a line cut short by a kill
+        if (e["e"] == "save") {
+          double& t = last_save_end[{e["gen"].get<int>(), e["iteration"].get<int64_t>()}];
+          t = std::max(t, e["t"].get<double>());
+        } else if (e["e"] == "replicate") {
+          transfers.push_back(e);
+        }
+      }
+    }
+    for (const json& e : transfers) {
+      SCOPED_TRACE(e.dump());
+      const auto it = last_save_end.find({e["gen"].get<int>(), e["iteration"].get<int64_t>()});
+      if (it == last_save_end.end()) {
+        ADD_FAILURE() << "a replica of a checkpoint no rank saved";
+        continue;
+      }
+      EXPECT_GT(e["t"].get<double>() - e["seconds"].get<double>(), it->second);
+    }
+    return static_cast<int>(transfers.size());
+  }
+
   std::string name_;
   fs::path dir_;
 };
@@ -142,6 +173,7 @@ TEST_F(LaunchTest, DataParallelRanksStayIdentical) {
   EXPECT_EQ(g["phases"]["save_stall_memory_only_s"]["count"], 4 * 6);  // no disk saves: every stall is one
   EXPECT_FALSE(g["phases"].contains("save_stall_with_disk_s"));
   EXPECT_EQ(g["phases"]["replicate_put_s"]["count"], 4 * 6);
+  EXPECT_EQ(expect_replication_after_every_save(dir_ / "run"), 4 * 6);
   EXPECT_FALSE(segments_left(name_)) << "shared memory left after a clean end";
   expect_nccl_host_per_machine(dir_ / "run", name_);
 }
