@@ -149,69 +149,58 @@ assert row["predicted_p10_s"] < row["predicted_s"]
 PY
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured
   # cost, scaled from the benchmark's 2R transfer threads to the run's 3R (training added).
+  # A peer fetch's two threads, and the transfer threads in that scale, load the CPUs as much as
+  # the concurrent benchmark's do: a benchmark whose transfers slowed exactly as if every thread
+  # ran all the time (each at the lone cost x 4: 8 threads on 2 CPUs) predicts what no benchmark
+  # does; the committed one (less slowed) predicts a shorter mixed retrieval (machine losses:
+  # peer + own memory).
   GEM_RUN="$SRC/results/cpu/compare-vm/runs/small-gemini.json"
   sed -e '/^  loopback_tcp_concurrent:/d' "$PROF" > "$T/t0.yaml"
   sed -e '/^hardware:/a\  loopback_tcp_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 4}' "$T/t0.yaml" > "$T/t4.yaml"
-  for p in t0 t4; do
-    rc=0; "$SIM" compare "$GEM_RUN" --profile "$T/$p.yaml" --no-engine --json "$T/$p.json" > /dev/null || rc=$?
-    [ "$rc" -le 1 ] || { echo "compare with $p.yaml: exit $rc"; exit 1; }
+  TCP=$(sed -n 's/^  loopback_tcp: {alpha_s: \([^,]*\), bandwidth_bytes_per_s: \([^}]*\)}.*/\1 \2/p' "$PROF")
+  [ -n "$TCP" ] || { echo "no loopback_tcp line in $PROF"; exit 1; }
+  BUSY=$(python3 -c "import sys; a, bw = map(float, sys.argv[1:]); print(f'alpha_s: {4 * a!r}, bandwidth_bytes_per_s: {bw / 4!r}')" $TCP)
+  sed -e "/^hardware:/a\\  loopback_tcp_concurrent: {$BUSY, concurrency: 4}" "$T/t0.yaml" > "$T/tbusy.yaml"
+  for p in "$T/t0.yaml:t0" "$T/t4.yaml:t4" "$T/tbusy.yaml:tbusy" "$PROF:tprof"; do
+    rc=0; "$SIM" compare "$GEM_RUN" --profile "${p%:*}" --no-engine --json "$T/${p##*:}.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with ${p%:*}: exit $rc"; exit 1; }
   done
-  python3 - "$T/t0.json" "$T/t4.json" "$GEM_RUN" "$T/t0.yaml" "$SRC/tests" <<'PY'
-import json, sys
+  python3 - "$T" "$GEM_RUN" "$PROF" "$SRC/tests" <<'PY'
+import json, os, sys
 sys.dont_write_bytecode = True  # nothing written into the source tree
-sys.path.insert(0, sys.argv[5])
+sys.path.insert(0, sys.argv[4])
 from compare_costs import run_and_costs
-put = lambda path: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == "replicate_put_s")
-lone, conc = put(sys.argv[1]), put(sys.argv[2])
-run, R, C, b, cost = run_and_costs(sys.argv[3], sys.argv[4])
+row = lambda name, phase: next(p for p in json.load(open(os.path.join(sys.argv[1], name + ".json")))["runs"][0]["phases"]
+                               if p["phase"] == phase)
+lone, conc = row("t0", "replicate_put_s"), row("t4", "replicate_put_s")
+# t0.yaml is the committed profile without its concurrent loopback line: the same other costs.
+run, R, C, b, cost = run_and_costs(sys.argv[2], sys.argv[3])
 tcp = cost("loopback_tcp")
 # Every put of these runs goes into a slot its receiver has not touched yet (each generation
 # saves twice): the put is the transfer + the receiver's XXH64 + the fresh-slot page faults.
 receiver_work = cost("checksum") + max(0.0, cost("shm_write_fresh") - cost("host_memcpy"))
 share = lambda n: max(1.0, n / C)
+all_busy = lambda threads: max(1.0, threads * min(2, C) / (2.0 * C))
 # Lone benchmark only: the transfer and the receiver's work slowed as if all 3R threads ran.
-want_lone = max(1.0, 3 * R * min(2, C) / (2.0 * C)) * tcp + share(3 * R) * receiver_work
+want_lone = all_busy(3 * R) * tcp + share(3 * R) * receiver_work
 # Concurrent benchmark: the measured transfer, then the R receivers' work sharing the C CPUs,
-# both scaled for training's threads.
+# both scaled for training's threads (t4's transfers slowed past all-busy: load 1).
 want_conc = (0.01 + b / 1e8 + share(R) * receiver_work) * share(3 * R) / share(2 * R)
 assert R == 4 and run["config"]["threads"] == 1
-for row, want in ((lone, want_lone), (conc, want_conc)):
-    assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
+for r, want in ((lone, want_lone), (conc, want_conc)):
+    assert abs(r["predicted_s"] - want) <= 1e-6 * want, (r["predicted_s"], want)
 assert conc["note"].startswith("concurrent loopback TCP") and lone["note"].startswith("loopback TCP"), (conc["note"], lone["note"])
 assert "sharing the CPUs" in conc["note"] and "sharing the CPUs" not in lone["note"], (conc["note"], lone["note"])
-PY
-  # A peer fetch's two threads load the CPUs as much as the concurrent loopback benchmark's do:
-  # a benchmark whose transfers slowed exactly as if every thread ran all the time (each at the
-  # lone cost x 4: 8 threads on 2 CPUs) predicts what no benchmark does; the committed one
-  # (less slowed) predicts a shorter mixed retrieval (machine losses: peer + own memory).
-  TCP=$(sed -n 's/^  loopback_tcp: {alpha_s: \([^,]*\), bandwidth_bytes_per_s: \([^}]*\)}.*/\1 \2/p' "$PROF")
-  [ -n "$TCP" ] || { echo "no loopback_tcp line in $PROF"; exit 1; }
-  BUSY=$(python3 -c "import sys; a, bw = map(float, sys.argv[1:]); print(f'alpha_s: {4 * a!r}, bandwidth_bytes_per_s: {bw / 4!r}')" $TCP)
-  sed -e "/^hardware:/a\\  loopback_tcp_concurrent: {$BUSY, concurrency: 4}" "$T/t0.yaml" > "$T/tbusy.yaml"
-  for p in "$T/tbusy.yaml:tbusy" "$PROF:tprof"; do
-    rc=0; "$SIM" compare "$GEM_RUN" --profile "${p%:*}" --no-engine --json "$T/${p##*:}.json" > /dev/null || rc=$?
-    [ "$rc" -le 1 ] || { echo "compare with ${p%:*}: exit $rc"; exit 1; }
-  done
-  python3 - "$T/t0.json" "$T/tbusy.json" "$T/tprof.json" "$GEM_RUN" "$PROF" "$SRC/tests" <<'PY'
-import json, sys
-sys.dont_write_bytecode = True
-sys.path.insert(0, sys.argv[6])
-from compare_costs import run_and_costs
-phase = lambda path, name: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == name)["predicted_s"]
-mixed = lambda path: phase(path, "recovery_retrieval_mixed_s")
-none, busy, measured = (mixed(p) for p in sys.argv[1:4])
+# Peer fetches: an all-busy benchmark is no benchmark; the committed one's lighter load, shorter.
+none, busy, measured = (row(name, "recovery_retrieval_mixed_s")["predicted_s"] for name in ("t0", "tbusy", "tprof"))
 assert abs(busy - none) <= 1e-9 * none, (busy, none)
 assert measured < 0.9 * none, (measured, none)
 # Replication with the committed profile: the measured transfers scaled from the benchmark's 2R
 # threads at that load to the run's R training threads (busy) + 2R transfer threads.
-run, R, C, b, cost = run_and_costs(sys.argv[4], sys.argv[5])
-all_busy = max(1.0, 2 * R * min(2, C) / (2.0 * C))
-load = min(1.0, max(1.0 / all_busy, cost("loopback_tcp_concurrent") / cost("loopback_tcp") / all_busy))
+load = min(1.0, max(1.0 / all_busy(2 * R), cost("loopback_tcp_concurrent") / tcp / all_busy(2 * R)))
 assert load < 0.9, load  # the committed benchmark's transfers were not always runnable
-share = lambda n: max(1.0, n / C)
-receiver_work = cost("checksum") + max(0.0, cost("shm_write_fresh") - cost("host_memcpy"))
 want = (cost("loopback_tcp_concurrent") + share(R) * receiver_work) * share(R + 2 * R * load) / share(2 * R * load)
-got = phase(sys.argv[3], "replicate_put_s")
+got = row("tprof", "replicate_put_s")["predicted_s"]
 assert abs(got - want) <= 1e-6 * want, (got, want)
 PY
   # A run that lists its disk saves' start times (disk_saves, as the committed runs do) is

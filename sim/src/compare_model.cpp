@@ -167,6 +167,11 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     return on_gpu ? k.cpu_to_gpu.alpha_s + ranks_per_gpu * b / k.cpu_to_gpu.bandwidth_bytes_per_s
                   : cpu_shared_s(k.memcpy, k.memcpy_concurrent, runnable, share(runnable, C), b);
   };
+  // A recovery in which `n_peer` ranks fetch from a peer: the other ranks' one thread each, and
+  // each fetch's two (the rank's receiver and its holder's service) at a loopback transfer's
+  // load; then the threads hashing the images: t per rank in place of its one.
+  auto fetch_runnable = [&](int n_peer) { return (R - n_peer) + 2.0 * n_peer * tcp_load; };
+  auto fetch_hashing = [&](double runnable) { return runnable - R + static_cast<double>(R) * threads; };
   // A memory save into a slot the process has not mapped yet (fresh) or has (a plain copy).
   const double mem_fresh_s = cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b);
   const double mem_mapped_s = cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
@@ -327,13 +332,13 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         p.tiers[t] += 1;
       }
       p.tier = p.tiers.size() == 1 ? p.tiers.begin()->first : "mixed";
-      // All ranks retrieve at once; a peer fetch runs two threads (the rank's receiver and its
-      // holder's service), each loading a CPU as much as a loopback transfer's threads do.
-      const double runnable = (R - n_peer) + 2.0 * n_peer * tcp_load;
+      // All ranks retrieve at once, the peer fetches with their holders' service threads.
+      const double runnable = fetch_runnable(n_peer);
       const double c = share(runnable, C);
+      const double verify_s = checksum_s(fetch_hashing(runnable));  // every tier verifies every tensor
       for (int r = 0; r < R; ++r) {
         const std::string& t = tier[static_cast<size_t>(r)];
-        double s = checksum_s(runnable - R + static_cast<double>(R) * threads);  // every tier verifies every tensor
+        double s = verify_s;
         if (t == "memory") {
           s += c * k.shm_read_fresh.seconds(b);
         } else if (t == "peer") {
@@ -537,8 +542,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     const double checksum_s_per_byte = share(static_cast<double>(R) * threads, C) / (threads * k.checksum.bandwidth_bytes_per_s);
     e.memory_restore_alpha_s = c * k.shm_read_fresh.alpha_s + share(static_cast<double>(R) * threads, C) * k.checksum.alpha_s / threads;
     e.memory_restore_bytes_per_s = rpm / (c / k.shm_read_fresh.bandwidth_bytes_per_s + checksum_s_per_byte);
-    const double runnable_peer = (R - rpm) + 2.0 * rpm * tcp_load;  // one machine fetches: see retrievals
-    const double cp = share(runnable_peer - R + static_cast<double>(R) * threads, C);  // checksums on t threads per rank
+    const double runnable_peer = fetch_runnable(rpm);  // one machine's ranks fetch
+    const double cp = share(fetch_hashing(runnable_peer), C);  // checksums on t threads per rank
     e.peer_alpha_s = tcp_slowdown(runnable_peer, C) * k.tcp.alpha_s;
     e.peer_bytes_per_s = rpm / (tcp_slowdown(runnable_peer, C) / k.tcp.bandwidth_bytes_per_s +
                                 cp / (threads * k.checksum.bandwidth_bytes_per_s));
