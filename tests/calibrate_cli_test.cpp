@@ -129,6 +129,51 @@ TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
   EXPECT_EQ(run("--benchmarks disk-write-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
+// Half the writers read cold beside the other half reading and hashing memory-store images
+// (a machine loss's recovery): per reader, with each round's slowest, in the profile with both
+// counts; the neighbours really ran during every size. Fewer than 4 writers: an error result.
+TEST(calibrate_cli_test, disk_readers_beside_memory_streamers) {
+  TmpDir d;
+  const std::string json = d.path + "/b.json", yaml = d.path + "/b.yaml";
+  ASSERT_EQ(run("--benchmarks disk-read-cold-beside-memory --concurrency 4 --max-bytes 16MiB --reps 2 --warmups 0 "
+                "--dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
+            0);
+  {
+    std::ifstream f(json);
+    const auto j = nlohmann::json::parse(f);
+    ASSERT_EQ(j["benchmarks"].size(), 1u);
+    const auto& b = j["benchmarks"][0];
+    ASSERT_EQ(b["name"], "disk-read-cold-beside-memory");
+    EXPECT_EQ(b["status"], "ok");
+    EXPECT_EQ(b["extra"]["concurrency"], 2);
+    EXPECT_EQ(b["extra"]["neighbours"], 2);
+    ASSERT_EQ(b["points"].size(), 2u);  // 1 and 4 MiB: 4 x 16 MiB does not fit
+    for (const auto& p : b["points"]) {
+      EXPECT_EQ(p["count"], 4);  // 2 rounds x 2 readers
+      EXPECT_EQ(p["slowest"]["count"], 2);
+      EXPECT_GE(p["slowest"]["median_s"].get<double>(), p["median_s"].get<double>());
+      // New neighbours per size; each round's start() waits for 2 passes of each of them.
+      EXPECT_GE(p["extra"]["neighbour_passes"].get<uint64_t>(), 2u * 2u * 2u) << p.dump();
+    }
+  }
+#ifdef GEMINI_HAVE_YAML_CPP
+  const YAML::Node y = YAML::LoadFile(yaml);
+  if (y["hardware"]["local_disk_read_beside_memory"]) {
+    EXPECT_EQ(y["hardware"]["local_disk_read_beside_memory"]["concurrency"].as<int>(), 2);
+    EXPECT_EQ(y["hardware"]["local_disk_read_beside_memory"]["neighbours"].as<int>(), 2);
+  }
+#endif
+  const std::string bad = d.path + "/bad.json";
+  EXPECT_EQ(run("--benchmarks disk-read-cold-beside-memory --concurrency 3 --max-bytes 12MiB --reps 1 --quiet "
+                "--dir " + d.path + " --out-profile '' --out-json " + bad + " 2> /dev/null"),
+            1);
+  std::ifstream f(bad);
+  const auto j = nlohmann::json::parse(f);
+  ASSERT_EQ(j["benchmarks"].size(), 1u);
+  EXPECT_EQ(j["benchmarks"][0]["status"], "error");
+  EXPECT_NE(j["benchmarks"][0]["message"].get<std::string>().find("--concurrency 4"), std::string::npos);
+}
+
 // --disk-rest-ms pauses before every write run (2 sizes x 2 rounds here, no warm-ups): the run
 // takes at least that long in all, and the results say how long each rest was.
 TEST(calibrate_cli_test, disk_writes_rest_before_each_run) {

@@ -1,11 +1,19 @@
 // run_processes_together (calibrate/src/concurrent.hpp): each child's prepare(i) runs before the
 // release and what it leaves in the child's copy of a captured variable is what fn(i) sees; the
-// parent's copy is untouched; a prepare that throws fails the call. No timing assertions.
+// parent's copy is untouched; a prepare that throws fails the call. MemoryStreamers
+// (memory_streamers.hpp): its children work only between start() and pause(), and die with it.
+// No timing assertions.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cerrno>
+
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "concurrent.hpp"
+#include "memory_streamers.hpp"
 
 namespace detail = gemini::calibrate::detail;
 
@@ -29,4 +37,30 @@ TEST(calibrate_processes_test, a_failing_prepare_fails_the_call) {
                      if (i == 1) throw std::runtime_error("no buffer");
                    }),
                std::runtime_error);
+}
+
+TEST(calibrate_processes_test, memory_streamers_work_only_while_started) {
+  detail::MemoryStreamers streamers(2, 1 << 20);
+  EXPECT_EQ(streamers.passes(), 0u);  // idle until started
+  streamers.start();
+  const uint64_t started = streamers.passes();
+  EXPECT_GE(started, 4u);  // start() returns after two passes of each child
+  streamers.pause();
+  const uint64_t paused = streamers.passes();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_LE(streamers.passes(), paused + 2);  // at most the pass each child was in
+  const uint64_t restarted = streamers.passes();
+  streamers.start();
+  EXPECT_GE(streamers.passes(), restarted + 4);
+}
+
+TEST(calibrate_processes_test, memory_streamers_children_end_with_it) {
+  {
+    detail::MemoryStreamers streamers(3, 1 << 16);
+    streamers.start();
+  }
+  // Every child was reaped by the destructor: none is left for this process to wait for.
+  EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+  EXPECT_THROW(detail::MemoryStreamers(0, 1 << 16), std::invalid_argument);
 }

@@ -268,6 +268,37 @@ got = slowest["predicted_s"] - each["predicted_s"]
 assert abs(got - want) <= 1e-6 * want, (got, want)
 assert "slowest of the concurrent readers" in slowest["note"] and "slowest" not in each["note"], (slowest["note"], each["note"])
 PY
+  # Mixed recoveries of small/memory (2 ranks from disk, 2 from memory): where the profile has
+  # cold readers measured beside memory streamers with that split, the disk readers cost its
+  # slowest reader per round (both costs here make them the recovery's last ranks); another
+  # split, or no such entry, leaves the prediction as it was.
+  for v in none a b other; do
+    case $v in
+      none) entry="" ;;
+      a) entry="alpha_s: 0.001, bandwidth_bytes_per_s: 1e9, concurrency: 2, neighbours: 2, slowest_alpha_s: 0.003, slowest_bandwidth_bytes_per_s: 4e8" ;;
+      b) entry="alpha_s: 0.001, bandwidth_bytes_per_s: 1e9, concurrency: 2, neighbours: 2, slowest_alpha_s: 0.01, slowest_bandwidth_bytes_per_s: 2e8" ;;
+      other) entry="alpha_s: 0.01, bandwidth_bytes_per_s: 2e8, concurrency: 2, neighbours: 1" ;;
+    esac
+    sed -e '/^  local_disk_read_beside_memory:/d' "$PROF" > "$T/m-$v.yaml"
+    [ -z "$entry" ] || sed -i "/^hardware:/a\\  local_disk_read_beside_memory: {$entry}" "$T/m-$v.yaml"
+    rc=0; "$SIM" compare "$MEM_RUN" --profile "$T/m-$v.yaml" --no-engine --json "$T/m-$v.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with m-$v.yaml: exit $rc"; exit 1; }
+  done
+  python3 - "$T" "$MEM_RUN" <<'PY'
+import json, sys
+row = lambda v: next(p for p in json.load(open(f"{sys.argv[1]}/m-{v}.json"))["runs"][0]["phases"]
+                     if p["phase"] == "recovery_retrieval_mixed_s")
+b = json.load(open(sys.argv[2]))["checkpoint_bytes_per_rank"]
+want = (0.01 + b / 2e8) - (0.003 + b / 4e8)  # the same checksum in both
+got = row("b")["predicted_s"] - row("a")["predicted_s"]
+assert abs(got - want) <= 1e-6 * want, (got, want)
+assert row("other")["predicted_s"] == row("none")["predicted_s"], (row("other"), row("none"))
+assert row("a")["predicted_s"] != row("none")["predicted_s"]
+assert "beside-memory" in row("a")["note"] and "beside-memory" not in row("none")["note"], row("a")["note"]
+PY
+  sed -e '/^  local_disk_read_beside_memory:/d' \
+      -e '/^hardware:/a\  local_disk_read_beside_memory: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 2, neighbours: -1}' "$PROF" > "$T/n1.yaml"
+  expect2 "n1.yaml:.*neighbours >= 0" "$MEM_RUN" --profile "$T/n1.yaml"
   sed -e '/^  local_disk_read_concurrent:/d' -e '/^hardware:/a\  local_disk_read_concurrent: {alpha_s: 0.001, bandwidth_bytes_per_s: 1e9, concurrency: 4, slowest_alpha_s: 0.01}' "$PROF" > "$T/r-half.yaml"
   expect2 "r-half.yaml:.*slowest_bandwidth_bytes_per_s" "$DISK_RUN" --profile "$T/r-half.yaml"
   sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 1}' "$PROF" > "$T/c1.yaml"

@@ -1,15 +1,21 @@
 // Several writers (readers) on one disk at once, each with its own file in one directory: what
 // real/'s ranks do when they all save (or all recover from disk) at the same iteration. The
 // single-writer benchmark cannot predict it by dividing bandwidth: concurrent fsyncs share the
-// file system's journal commits and each waits for the others' dirty pages.
+// file system's journal commits and each waits for the others' dirty pages. The readers are
+// also measured half of them at a time beside the other half's memory traffic: a machine loss's
+// recovery, where the lost machine's ranks read from disk while the survivors copy and hash.
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "disk_io.hpp"
+#include "memory_streamers.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 
 namespace gemini::calibrate {
@@ -20,11 +26,14 @@ std::string stem(int writer) { return "w" + std::to_string(writer); }
 }  // namespace
 
 std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const std::string& dir, int writers,
-                                                   bool want_write, bool want_read, Progress& progress,
-                                                   double stagger_ms) {
+                                                   bool want_write, bool want_read, bool want_beside,
+                                                   Progress& progress, double stagger_ms) {
   if (writers < 2) throw std::invalid_argument("concurrent disk benchmarks need at least 2 writers");
+  if (want_beside && writers < 4)
+    throw std::invalid_argument("disk-read-cold-beside-memory needs at least 4 writers (half read, half stream memory)");
   const std::string n_text = std::to_string(writers);
-  BenchmarkResult w, rd;
+  const int halves[2] = {writers / 2, writers - writers / 2};  // readers, memory streamers beside them
+  BenchmarkResult w, rd, beside;
   w.name = "disk-write-concurrent";
   w.description = n_text + " processes at once, each writing its own file to durability in one directory like "
                   "real/'s DiskStore (O_DIRECT where the file system allows: extra.io; write .tmp, fsync, "
@@ -34,12 +43,19 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   rd.description = n_text + " processes at once, each reading its own file (O_DIRECT where allowed) after fsync + "
                    "posix_fadvise(DONTNEED) into its own buffer, laid out like a rank's HostBuffer; bytes and "
                    "seconds are per reader";
+  beside.name = "disk-read-cold-beside-memory";
+  beside.description = std::to_string(halves[0]) + " processes at once reading their files cold as in " + rd.name +
+                       ", while " + std::to_string(halves[1]) + " other processes each, over and over, copy an image of the " +
+                       "same size out of a fresh mapping of their own /dev/shm file and XXH64 the copy (the survivors " +
+                       "of a machine loss retrieving from their memory stores); bytes and seconds are per reader";
   const SweepConfig sweep = detail::concurrent_sweep(cfg, writers, w);
   rd.extra["concurrency"] = writers;
+  beside.extra["concurrency"] = halves[0];
+  beside.extra["neighbours"] = halves[1];
   detail::TempDir tmp(dir);
   bool is_tmpfs = false;
   const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
-  for (auto* b : {&w, &rd}) {
+  for (auto* b : {&w, &rd, &beside}) {
     b->extra["stagger_ms"] = stagger_ms;
     b->extra["directory"] = tmp.path();
     b->extra["filesystem"] = fs;
@@ -54,6 +70,17 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   };
   const std::string io = detail::direct_io_accepted(tmp.path(), cfg.direct_io) ? "direct" : "buffered";
   bool all_cold = !is_tmpfs;
+  // Cold reads of the first `readers` files at once: each reader's seconds.
+  auto read_cold = [&](int readers, uint64_t n) {
+    for (int j = 0; j < readers; ++j) {
+      const double frac = detail::drop_from_cache(tmp.path() + "/" + stem(j) + ".bin", n);
+      if (frac < 0 || frac > 0.01) all_cold = false;
+    }
+    return detail::run_processes_together(
+        readers,
+        [&](int j) { return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", own.get(), n, cfg.direct_io).seconds; },
+        fill_own(n, 20));
+  };
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
     if (concurrent_over_time_limit(sweep, t_start, i, writers, want_write ? w : rd, progress)) {
@@ -63,7 +90,10 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     const uint64_t n = sweep.sizes[i];
     const Rounds rounds_wanted = concurrent_rounds(sweep, n, writers);
     const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;
-    std::vector<double> tw, tr, slowest_read, rounds;
+    std::vector<double> tw, tr, slowest_read, rounds, tb, slowest_beside;
+    // Streaming neighbours copy images of this size, as the survivors would.
+    std::optional<detail::MemoryStreamers> streamers;
+    if (want_beside) streamers.emplace(halves[1], n);
     for (int k = 0; k < warm + reps; ++k) {
       detail::rest(cfg.rest_s);
       const double r0 = now_s();
@@ -75,43 +105,53 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
           },
           fill_own(n, 13));
       double round_s = now_s() - r0;
-      std::vector<double> read;
+      std::vector<double> read, read_beside;
       if (want_read) {
-        for (int j = 0; j < writers; ++j) {
-          const double frac = detail::drop_from_cache(tmp.path() + "/" + stem(j) + ".bin", n);
-          if (frac < 0 || frac > 0.01) all_cold = false;
-        }
         const double q0 = now_s();
-        read = detail::run_processes_together(
-            writers,
-            [&](int j) { return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", own.get(), n, cfg.direct_io).seconds; },
-            fill_own(n, 20));
+        read = read_cold(writers, n);
+        round_s += now_s() - q0;
+      }
+      if (want_beside) {
+        const double q0 = now_s();
+        streamers->start();
+        read_beside = read_cold(halves[0], n);
+        streamers->pause();
         round_s += now_s() - q0;
       }
       if (k < warm) continue;
       tw.insert(tw.end(), wrote.begin(), wrote.end());
       tr.insert(tr.end(), read.begin(), read.end());
+      tb.insert(tb.end(), read_beside.begin(), read_beside.end());
       if (!read.empty()) slowest_read.push_back(*std::max_element(read.begin(), read.end()));
+      if (!read_beside.empty()) slowest_beside.push_back(*std::max_element(read_beside.begin(), read_beside.end()));
       rounds.push_back(round_s);
     }
     const nlohmann::json extra = {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}};
     if (want_write) add_point(w, n, summarize(tw), progress, extra);
-    if (want_read) {
-      add_point(rd, n, summarize(tr), progress, extra);
-      rd.points.back().slowest = summarize(slowest_read);
+    for (auto [r, wanted, each, slowest] : {std::tuple{&rd, want_read, &tr, &slowest_read},
+                                            std::tuple{&beside, want_beside, &tb, &slowest_beside}}) {
+      if (!wanted) continue;
+      add_point(*r, n, summarize(*each), progress, extra);
+      r->points.back().slowest = summarize(*slowest);
     }
+    if (streamers) beside.points.back().extra["neighbour_passes"] = streamers->passes();
   }
   w.extra["io"] = io;
-  if (want_read) {
-    rd.extra["io"] = io;
-    rd.extra["cold_read_assured"] = all_cold;
-    if (!all_cold) {
-      rd.notes.push_back(is_tmpfs ? "the directory is on tmpfs: the page cache is the storage, reads are warm"
-                                  : "some pages stayed in the page cache after POSIX_FADV_DONTNEED: reads were partly warm");
-      progress.note("  disk-read-cold-concurrent: WARNING: cold read NOT assured (" + rd.notes.back() + ")");
-    }
+  for (auto [r, wanted] : {std::pair{&rd, want_read}, std::pair{&beside, want_beside}}) {
+    if (!wanted) continue;
+    r->extra["io"] = io;
+    r->extra["cold_read_assured"] = all_cold;
+    if (all_cold) continue;
+    r->notes.push_back(is_tmpfs ? "the directory is on tmpfs: the page cache is the storage, reads are warm"
+                                : "some pages stayed in the page cache after POSIX_FADV_DONTNEED: reads were partly warm");
+    progress.note("  " + r->name + ": WARNING: cold read NOT assured (" + r->notes.back() + ")");
   }
-  return fitted_pair(std::move(w), want_write, std::move(rd), want_read);
+  std::vector<BenchmarkResult> out = fitted_pair(std::move(w), want_write, std::move(rd), want_read);
+  if (want_beside) {
+    fit_medians(beside);
+    out.push_back(std::move(beside));
+  }
+  return out;
 }
 
 }  // namespace gemini::calibrate

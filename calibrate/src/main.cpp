@@ -33,7 +33,9 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     if (i == "all" || i == "model") for (const auto& n : model_benchmark_names()) add(n);
     if (i == "all" || i == "cpu" || i == "gpu" || i == "model") continue;
     if (i == "disk") {
-      for (const char* n : {"disk-write", "disk-read-cold", "disk-write-concurrent", "disk-read-cold-concurrent"}) add(n);
+      for (const char* n : {"disk-write", "disk-read-cold", "disk-write-concurrent", "disk-read-cold-concurrent",
+                              "disk-read-cold-beside-memory"})
+        add(n);
       continue;
     }
     if (i == "memcpy") { add("host-memcpy"); add("host-memcpy-concurrent"); continue; }
@@ -106,7 +108,8 @@ int main(int argc, char** argv) {
   app.add_option("--warmups", warmups, "Untimed runs before each size (none from 1 GiB up)")->check(CLI::Range(0, 1000));
   app.add_option("--concurrency", concurrency,
                  "Threads at once in the *-concurrent benchmarks (copies, checksums, disk writers and "
-                 "readers, loopback transfers), e.g. the ranks of a run on one host (default 4)")
+                 "readers, loopback transfers), e.g. the ranks of a run on one host (default 4; "
+                 "disk-read-cold-beside-memory needs 4 or more)")
       ->check(CLI::Range(2, 256));
   app.add_option("--disk-stagger-ms", disk_stagger_ms,
                  "disk-write-concurrent: writer j starts j x this many ms after the others' release "
@@ -129,7 +132,8 @@ int main(int argc, char** argv) {
   app.add_option("--time-limit-s", time_limit_s, "Per benchmark: skip larger sizes once this much time is spent (0: none)");
   app.add_option("--benchmarks", benchmarks_arg,
                  "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
-                 "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, tcp-loopback, tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, shm-write-fresh-concurrent, "
+                 "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, "
+                 "disk-read-cold-beside-memory (half of --concurrency read, half copy memory), tcp-loopback, tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, shm-write-fresh-concurrent, "
                  "shm-read-fresh, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
@@ -267,11 +271,18 @@ int main(int argc, char** argv) {
     save();
   }
   const bool cw = has(wanted, "disk-write-concurrent"), cr = has(wanted, "disk-read-cold-concurrent");
-  if (cw || cr) {
+  bool cb = has(wanted, "disk-read-cold-beside-memory");
+  if (cb && concurrency < 4) {
+    record_error("disk-read-cold-beside-memory",
+                 std::invalid_argument("needs --concurrency 4 or more (half the processes read, half stream memory)"));
+    cb = false;
+  }
+  if (cw || cr || cb) {
     try {
-      for (auto& r : bench_disk_concurrent(disk, dir, concurrency, cw, cr, progress, disk_stagger_ms)) run.benchmarks.push_back(std::move(r));
+      for (auto& r : bench_disk_concurrent(disk, dir, concurrency, cw, cr, cb, progress, disk_stagger_ms))
+        run.benchmarks.push_back(std::move(r));
     } catch (const std::exception& e) {
-      record_error(cw ? "disk-write-concurrent" : "disk-read-cold-concurrent", e);
+      record_error(cw ? "disk-write-concurrent" : cr ? "disk-read-cold-concurrent" : "disk-read-cold-beside-memory", e);
     }
   }
   save();

@@ -49,6 +49,7 @@ const HardwareField kHardwareFields[] = {
     {"disk-read-cold", "local_disk_read"},
     {"disk-write-concurrent", "local_disk_write_concurrent"},
     {"disk-read-cold-concurrent", "local_disk_read_concurrent"},
+    {"disk-read-cold-beside-memory", "local_disk_read_beside_memory"},
     {"host-memcpy", "host_memcpy"},
     {"tcp-loopback", "loopback_tcp"},
     {"tcp-loopback-concurrent", "loopback_tcp_concurrent"},
@@ -157,6 +158,8 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
       << num(b->fit->beta_bytes_per_s);
     // Concurrent benchmarks: the cost of each of this many running at once.
     if (b->extra.contains("concurrency")) y << ", concurrency: " << b->extra["concurrency"].get<int>();
+    // ... beside this many processes streaming memory, where it ran so.
+    if (b->extra.contains("neighbours")) y << ", neighbours: " << b->extra["neighbours"].get<int>();
     // ... and of the slowest of them (a recovery waits for its last rank), where recorded.
     if (b->fit_slowest)
       y << ", slowest_alpha_s: " << num(b->fit_slowest->alpha_s) << ", slowest_" << rate_key << ": "

@@ -96,6 +96,7 @@ bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, 
 const std::vector<std::string>& cpu_benchmark_names() {
   static const std::vector<std::string> names = {"host-memcpy", "host-memcpy-concurrent", "disk-write", "disk-read-cold",
                                                  "disk-write-concurrent", "disk-read-cold-concurrent",
+                                                 "disk-read-cold-beside-memory",
                                                  "tcp-loopback", "tcp-loopback-concurrent", "checksum-xxh64", "checksum-xxh64-concurrent",
                                                  "shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh"};
   return names;
@@ -103,7 +104,8 @@ const std::vector<std::string>& cpu_benchmark_names() {
 
 bool is_concurrent_benchmark(const std::string& name) {
   static const std::vector<std::string> names = {"host-memcpy-concurrent", "disk-write-concurrent",
-                                                 "disk-read-cold-concurrent", "checksum-xxh64-concurrent",
+                                                 "disk-read-cold-concurrent", "disk-read-cold-beside-memory",
+                                                 "checksum-xxh64-concurrent",
                                                  "tcp-loopback-concurrent", "shm-write-fresh-concurrent"};
   return std::find(names.begin(), names.end(), name) != names.end();
 }

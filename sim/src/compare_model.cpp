@@ -63,6 +63,21 @@ double disk_last_reader_s(const LinearCost& one, const ConcurrentCost& many, int
   return disk_shared_s(one, many, n, bytes);
 }
 
+// Whether the beside-memory read benchmark ran with the split a recovery has: `n_disk` ranks
+// reading from disk while the `others` retrieve from memory or peers.
+bool beside_memory_split(const HostCosts& k, int n_disk, int others) {
+  return others > 0 && measured_with(k.disk_read_beside_memory, n_disk) && k.disk_read_beside_memory.neighbours == others;
+}
+
+// Seconds until the last of a recovery's `n_disk` cold readers is done while its `others` ranks
+// retrieve from memory or peers. Beside them the readers got about the beside-memory
+// benchmark's rate for the whole read, not only while the others streamed
+// (results/cpu/disk-read-pairs/summary.txt), so it is charged for all of it.
+double disk_recovery_read_s(const HostCosts& k, int n_disk, int others, double bytes) {
+  if (beside_memory_split(k, n_disk, others)) return k.disk_read_beside_memory.last().seconds(bytes);
+  return disk_last_reader_s(k.disk_read, k.disk_read_concurrent, n_disk, bytes);
+}
+
 // Seconds for each of `n` single-threaded tasks on the CPUs at once: the concurrent benchmark's
 // cost when it ran with exactly n (time-sharing and the memory bus measured together), else the
 // lone benchmark slowed by the CPU share.
@@ -344,7 +359,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         } else if (t == "peer") {
           s += tcp_slowdown(runnable, C) * k.tcp.seconds(b) + c * std::max(0.0, k.shm_read_fresh.seconds(b) - k.memcpy.seconds(b));
         } else {
-          s += disk_last_reader_s(k.disk_read, k.disk_read_concurrent, n_disk, b);
+          s += disk_recovery_read_s(k, n_disk, R - n_disk, b);
         }
         p.retrieval_s = std::max(p.retrieval_s, s);
       }
@@ -434,7 +449,10 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
                                                                       ? " (the slowest of the concurrent readers when as many read)"
                                                                       : " (concurrent readers when as many read)"
                                                                 : "")
-                                          : "slowest rank of its tiers";
+                       : k.disk_read_beside_memory.concurrency > 0
+                           ? "slowest rank of its tiers; disk readers at the beside-memory benchmark's rate where it "
+                             "measured the same split"
+                           : "slowest rank of its tiers";
     out.rows.push_back(row("recovery_retrieval_" + tier + "_s", "closed-form", run, v, threshold_s, note));
   }
   out.rows.push_back(row("recovery_retrieval_s", "closed-form", run, retrievals, threshold_s, "slowest rank"));

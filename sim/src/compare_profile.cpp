@@ -45,7 +45,8 @@ HostCosts load_host_costs(const std::string& path) {
                            std::pair{"local_disk_write_concurrent", &c.disk_write_concurrent},
                            std::pair{"local_disk_read_concurrent", &c.disk_read_concurrent},
                            std::pair{"loopback_tcp_concurrent", &c.tcp_concurrent},
-                           std::pair{"shm_write_fresh_concurrent", &c.shm_write_fresh_concurrent}}) {
+                           std::pair{"shm_write_fresh_concurrent", &c.shm_write_fresh_concurrent},
+                           std::pair{"local_disk_read_beside_memory", &c.disk_read_beside_memory}}) {
     if (h.has(key)) *cost = read_concurrent_profile_cost(h, key);
   }
   if (h.has("gpu_to_cpu") && h.has("cpu_to_gpu")) {

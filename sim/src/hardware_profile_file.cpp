@@ -25,7 +25,7 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
                                                "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
                                                "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
                                                "shm_read_fresh", "local_disk_write_concurrent",
-                                               "local_disk_read_concurrent", "host_memcpy_concurrent",
+                                               "local_disk_read_concurrent", "local_disk_read_beside_memory", "host_memcpy_concurrent",
                                                "checksum_concurrent", "loopback_tcp_concurrent",
                                                "shm_write_fresh_concurrent", "deserialize",
                                                "model_flop_rate"});
@@ -53,12 +53,14 @@ LinearCost read_profile_cost(const MapReader& hw, const std::string& key) {
 
 ConcurrentCost read_concurrent_profile_cost(const MapReader& hw, const std::string& key) {
   const MapReader r = hw.child(key, {"alpha_s", "bandwidth_bytes_per_s", "concurrency", "slowest_alpha_s",
-                                     "slowest_bandwidth_bytes_per_s"});
+                                     "slowest_bandwidth_bytes_per_s", "neighbours"});
   r.require({"concurrency"});
   ConcurrentCost c;
   c.each = read_cost_fields(r, key);
   if (r.has("slowest_alpha_s") || r.has("slowest_bandwidth_bytes_per_s")) c.slowest = read_cost_fields(r, key, "slowest_");
   r.read_int("concurrency", &c.concurrency);
+  r.read_int("neighbours", &c.neighbours);
+  if (c.neighbours < 0) r.fail("neighbours", "'" + key + "' needs neighbours >= 0");
   if (c.concurrency < 2) {
     r.fail("concurrency", "'" + key + "' needs concurrency >= 2 (it was measured with several at once)");
   }

@@ -42,6 +42,9 @@ struct HostCosts {
   ConcurrentCost memcpy_concurrent, checksum_concurrent, disk_write_concurrent, disk_read_concurrent;
   ConcurrentCost tcp_concurrent;  // loopback transfers at once, each its own sender and receiver
   ConcurrentCost shm_write_fresh_concurrent;  // processes writing fresh shm mappings at once
+  // Cold readers at once beside `neighbours` processes reading and hashing memory-store images:
+  // a machine loss's disk readers while the survivors retrieve from memory.
+  ConcurrentCost disk_read_beside_memory;
   // A GPU profile's pinned copies (one GPU measured alone); absent from a CPU-only profile.
   bool has_gpu = false;
   LinearCost gpu_to_cpu;  // gpu_to_cpu: device-to-host into a pinned buffer

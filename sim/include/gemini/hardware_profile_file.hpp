@@ -29,6 +29,10 @@ struct ConcurrentCost {
   int concurrency = 0;
   // The slowest of them in each round (a recovery waits for its last rank), where measured.
   std::optional<LinearCost> slowest;
+  // Other processes streaming memory beside them while measured (0: none).
+  int neighbours = 0;
+  // The slowest one's cost where recorded, else each one's.
+  const LinearCost& last() const { return slowest ? *slowest : each; }
 };
 ConcurrentCost read_concurrent_profile_cost(const MapReader& hardware, const std::string& key);
 

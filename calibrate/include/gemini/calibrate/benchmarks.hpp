@@ -88,9 +88,12 @@ BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int pro
 // from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.
 // stagger_ms > 0: writer j starts its write j x stagger_ms after the release (its time still
 // counts from its own start), like ranks that reach a save at different moments.
+// want_beside (writers >= 4): also "disk-read-cold-beside-memory", writers/2 of the files read
+// cold at once while the other writers - writers/2 processes copy buffers of the same size over
+// and over (a machine loss's disk readers beside the survivors' memory reads and checksums).
 std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const std::string& dir, int writers,
-                                                   bool want_write, bool want_read, Progress& progress,
-                                                   double stagger_ms = 0);
+                                                   bool want_write, bool want_read, bool want_beside,
+                                                   Progress& progress, double stagger_ms = 0);
 // The sizes of cfg.sizes whose `writers` copies fit in its largest size (at least the smallest).
 std::vector<uint64_t> concurrent_sizes(const SweepConfig& cfg, int writers);
 // Time guard of a concurrent sweep of `threads` threads before size `next`: the last point's
