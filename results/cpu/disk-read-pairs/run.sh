@@ -29,6 +29,9 @@ for round in 1 2; do
     wait 2>/dev/null || true
   done
 done
+# The committed calibrations' beside-memory readers (those that have the benchmark) at the
+# runs' image size too.
 python3 "$OUT/summary.py" "$OUT" results/cpu/compare-vm/runs/small-memory.json \
-  results/cpu/compare-vm/repeat-*/runs/small-memory.json > "$OUT/summary.txt"
+  results/cpu/compare-vm/repeat-*/runs/small-memory.json calibrate/profiles/cpu-amd-epyc.json \
+  results/cpu/disk-rest/profile-rested.json results/cpu/compare-vm/repeat-*/profile*.json > "$OUT/summary.txt"
 cat "$OUT/summary.txt"
