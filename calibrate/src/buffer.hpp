@@ -1,9 +1,11 @@
-// Page-aligned, pre-faulted host buffers for the CPU benchmarks (internal).
+// Page-aligned host buffers for the CPU benchmarks (internal): pre-faulted ones to copy from
+// and write out, untouched ones to read checkpoints back into.
 #pragma once
 #include <cstdint>
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <memory>
 #include <new>
@@ -46,6 +48,35 @@ inline HostBuffer make_direct_io_buffer(uint64_t bytes, uint64_t seed) {
   fill_pattern(p, real::direct_capacity(bytes), seed);
   return HostBuffer(p);
 }
+
+// Memory no process has touched yet, where a benchmark reads a checkpoint back: after a failure
+// every rank of real/ starts afresh and reads into a new HostBuffer, so its read also faults
+// every page in. Mapped here directly, not malloc'd, so that no page an earlier repetition
+// freed comes back already faulted; laid out like real::allocate_direct_io_memory (2 MiB
+// aligned and advised to transparent huge pages from 2 MiB up).
+class UntouchedBuffer {
+ public:
+  explicit UntouchedBuffer(uint64_t bytes) {
+    const uint64_t align = bytes >= kHugePageBytes ? kHugePageBytes : real::kDirectAlignment;
+    const uint64_t rounded = (real::direct_capacity(bytes ? bytes : 1) + align - 1) / align * align;
+    mapped_bytes_ = rounded + align;  // room to align the start
+    mapping_ = ::mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapping_ == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<uintptr_t>(mapping_);
+    p_ = reinterpret_cast<char*>((start + align - 1) / align * align);
+    if (align == kHugePageBytes) ::madvise(p_, rounded, MADV_HUGEPAGE);  // advice only
+  }
+  ~UntouchedBuffer() { ::munmap(mapping_, mapped_bytes_); }
+  UntouchedBuffer(const UntouchedBuffer&) = delete;
+  UntouchedBuffer& operator=(const UntouchedBuffer&) = delete;
+  char* get() const { return p_; }
+
+ private:
+  static constexpr uint64_t kHugePageBytes = 2ull << 20;
+  void* mapping_ = nullptr;
+  uint64_t mapped_bytes_ = 0;
+  char* p_ = nullptr;
+};
 
 // Keeps the compiler from dropping a copy whose result is never read.
 inline void clobber_memory() { asm volatile("" ::: "memory"); }

@@ -41,8 +41,8 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
                   "HostBuffer; bytes and seconds are per writer";
   rd.name = "disk-read-cold-concurrent";
   rd.description = n_text + " processes at once, each reading its own file (O_DIRECT where allowed) after fsync + "
-                   "posix_fadvise(DONTNEED) into its own buffer, laid out like a rank's HostBuffer; bytes and "
-                   "seconds are per reader";
+                   "posix_fadvise(DONTNEED) into memory it has not touched yet (a restarted rank's new HostBuffer, "
+                   "laid out like it: the read faults its pages in); bytes and seconds are per reader";
   beside.name = "disk-read-cold-beside-memory";
   beside.description = std::to_string(halves[0]) + " processes at once reading their files cold as in " + rd.name +
                        ", while " + std::to_string(halves[1]) + " other processes each, over and over, copy an image of the " +
@@ -62,12 +62,14 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   }
   w.extra["rest_ms"] = cfg.rest_s * 1e3;
   // Writers and readers are processes, as real/'s ranks are: threads of one process would also
-  // share its page tables and mmap lock, which pinning pages for direct I/O takes. Each fills its
-  // own buffer, in the memory a rank's HostBuffer uses, before the release.
+  // share its page tables and mmap lock, which pinning pages for direct I/O takes. Each writer
+  // fills its own buffer, in the memory a rank's HostBuffer uses, before the release; each reader
+  // reads into memory it has not touched, as a restarted rank does.
   detail::HostBuffer own;  // each child's own (the parent's stays empty)
   auto fill_own = [&own](uint64_t n, uint64_t seed) {
     return [&own, n, seed](int j) { own = detail::make_direct_io_buffer(n, seed + static_cast<uint64_t>(j)); };
   };
+  std::optional<detail::UntouchedBuffer> landing;  // each reader's own
   const std::string io = detail::direct_io_accepted(tmp.path(), cfg.direct_io) ? "direct" : "buffered";
   bool all_cold = !is_tmpfs;
   // Cold reads of the first `readers` files at once: each reader's seconds.
@@ -78,8 +80,8 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     }
     return detail::run_processes_together(
         readers,
-        [&](int j) { return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", own.get(), n, cfg.direct_io).seconds; },
-        fill_own(n, 20));
+        [&](int j) { return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", landing->get(), n, cfg.direct_io).seconds; },
+        [&landing, n](int) { landing.emplace(n); });
   };
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {

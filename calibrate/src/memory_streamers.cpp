@@ -37,17 +37,18 @@ MemoryStreamers::MemoryStreamers(int processes, uint64_t bytes) {
     if (pid == 0) {
       int code = 0;
       try {
-        // Each child's own image in /dev/shm (filled once) and its own pre-faulted copy of it:
-        // a survivor's retrieval maps its memory-store slot afresh, copies it out and hashes it.
+        // Each child's own image in /dev/shm (filled once): a survivor's retrieval maps its
+        // memory-store slot afresh, copies it out into its new (restarted) process's buffer,
+        // which no one has touched yet, and hashes the copy.
         ShmFile image(bytes, "-s" + std::to_string(i));
         char* p = image.map();
         fill_pattern(p, bytes, 31 + static_cast<uint64_t>(i));
         image.unmap(p);
-        HostBuffer dst = make_prefaulted(bytes, 37 + static_cast<uint64_t>(i));
         shared_->ready.fetch_add(1);
         uint64_t sink = 0;
         for (int s; (s = shared_->state.load()) != kExit;) {
           if (s != kRun) { wait_a_little(); continue; }
+          const UntouchedBuffer dst(bytes);
           p = image.map();
           std::memcpy(dst.get(), p, bytes);
           image.unmap(p);

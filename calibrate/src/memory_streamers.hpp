@@ -14,15 +14,16 @@ namespace gemini::calibrate::detail {
 
 class MemoryStreamers {
  public:
-  // Forks `processes` children, each with an image of `bytes` in its own /dev/shm file and a
-  // pre-faulted buffer for its copy, idle until start(). Throws when a child cannot start.
+  // Forks `processes` children, each with an image of `bytes` in its own /dev/shm file, idle
+  // until start(). Throws when a child cannot start.
   MemoryStreamers(int processes, uint64_t bytes);
   ~MemoryStreamers();  // stops and reaps every child
   MemoryStreamers(const MemoryStreamers&) = delete;
   MemoryStreamers& operator=(const MemoryStreamers&) = delete;
 
   // Every child does, over and over, what a survivor's retrieval does: map its image afresh,
-  // copy it out, unmap, XXH64 the copy. Returns once each has finished a whole pass since the
+  // copy it out into memory not touched yet (a restarted rank's new buffer), unmap, XXH64 the
+  // copy. Returns once each has finished a whole pass since the
   // call, so the traffic is there when the caller's measurement starts.
   void start();
   // Every child stops (after the pass in progress) and waits for the next start().

@@ -1,0 +1,63 @@
+// The calibrate benchmarks' read buffers (calibrate/src/buffer.hpp): an UntouchedBuffer has no
+// page in memory until it is written, even right after another one of the same size was
+// written and freed (a restarted rank's new HostBuffer faults every page in on its first read,
+// and the benchmarks must pay that too), and it is aligned like real/'s direct-I/O memory. A
+// pre-faulted buffer, for contrast, is resident from the start. Residency via mincore(2).
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "buffer.hpp"
+
+namespace detail = gemini::calibrate::detail;
+
+namespace {
+
+// Pages of [p, p + bytes) resident in memory, and how many pages that is.
+std::pair<size_t, size_t> resident_pages(const char* p, uint64_t bytes) {
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t start = reinterpret_cast<uintptr_t>(p) / page * page;
+  const size_t pages = (reinterpret_cast<uintptr_t>(p) + bytes - start + page - 1) / page;
+  std::vector<unsigned char> in_core(pages);
+  EXPECT_EQ(::mincore(reinterpret_cast<void*>(start), pages * page, in_core.data()), 0);
+  size_t resident = 0;
+  for (unsigned char c : in_core) resident += c & 1;
+  return {resident, pages};
+}
+
+constexpr uint64_t kBytes = 6ull << 20;
+
+}  // namespace
+
+TEST(calibrate_buffer_test, untouched_buffer_is_not_resident_until_written) {
+  const detail::UntouchedBuffer b(kBytes);
+  EXPECT_EQ(resident_pages(b.get(), kBytes).first, 0u);
+  std::memset(b.get(), 1, kBytes);
+  const auto [resident, pages] = resident_pages(b.get(), kBytes);
+  EXPECT_EQ(resident, pages);
+}
+
+TEST(calibrate_buffer_test, a_freed_buffer_does_not_come_back_faulted) {
+  for (int round = 0; round < 3; ++round) {
+    const detail::UntouchedBuffer b(kBytes);
+    EXPECT_EQ(resident_pages(b.get(), kBytes).first, 0u) << "round " << round;
+    std::memset(b.get(), 2, kBytes);
+  }
+}
+
+TEST(calibrate_buffer_test, aligned_like_direct_io_memory) {
+  const detail::UntouchedBuffer big(kBytes), small(64 << 10);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(big.get()) % (2u << 20), 0u);  // huge-page aligned from 2 MiB
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(small.get()) % 4096, 0u);
+  std::memset(big.get(), 3, gemini::real::direct_capacity(kBytes));  // the whole capacity is mapped
+}
+
+TEST(calibrate_buffer_test, prefaulted_buffer_is_resident_from_the_start) {
+  const detail::HostBuffer b = detail::make_direct_io_buffer(kBytes, 7);
+  const auto [resident, pages] = resident_pages(b.get(), kBytes);
+  EXPECT_EQ(resident, pages);
+}
