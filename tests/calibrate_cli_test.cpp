@@ -43,7 +43,7 @@ TEST(calibrate_cli_test, quick_run_writes_every_benchmark) {
   EXPECT_NE(j["command"].get<std::string>().find("--quick"), std::string::npos);
   std::map<std::string, nlohmann::json> by_name;
   for (const auto& b : j["benchmarks"]) by_name[b["name"]] = b;
-  for (const char* name : {"host-memcpy", "disk-write", "disk-read-cold", "tcp-loopback"}) {
+  for (const char* name : {"host-memcpy", "disk-write", "disk-read-cold", "tcp-loopback", "tcp-loopback-fresh"}) {
     ASSERT_TRUE(by_name.count(name)) << name;
     const auto& b = by_name[name];
     EXPECT_EQ(b["status"], "ok") << name;

@@ -203,6 +203,29 @@ want = (cost("loopback_tcp_concurrent") + share(R) * receiver_work) * share(R + 
 got = row("tprof", "replicate_put_s")["predicted_s"]
 assert abs(got - want) <= 1e-6 * want, (got, want)
 PY
+  # Peer fetches into new memory (loopback_tcp_fresh, where the profile has it): the fetch's
+  # transfer is that cost times one slowdown (>= 1), nothing else. Three such costs, 0.01 s apart
+  # in alpha or halving the bandwidth, move the mixed retrieval (its peer ranks the slowest at
+  # these rates) by amounts in the ratio of the costs' differences.
+  for v in "a1:0.01:1e8" "a2:0.02:1e8" "b2:0.01:2e8"; do
+    IFS=: read -r tag alpha bw <<EOF_V
+$v
+EOF_V
+    sed -e '/^  loopback_tcp_fresh:/d' -e "/^hardware:/a\  loopback_tcp_fresh: {alpha_s: $alpha, bandwidth_bytes_per_s: $bw}" "$PROF" > "$T/f-$tag.yaml"
+    rc=0; "$SIM" compare "$GEM_RUN" --profile "$T/f-$tag.yaml" --no-engine --json "$T/f-$tag.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with f-$tag.yaml: exit $rc"; exit 1; }
+  done
+  python3 - "$T" "$GEM_RUN" <<'PY'
+import json, os, sys
+row = lambda name: next(p for p in json.load(open(os.path.join(sys.argv[1], name + ".json")))["runs"][0]["phases"]
+                        if p["phase"] == "recovery_retrieval_mixed_s")
+b = json.load(open(sys.argv[2]))["checkpoint_bytes_per_rank"]
+a1, a2, b2 = (row(n) for n in ("f-a1", "f-a2", "f-b2"))
+slowdown_alpha = (a2["predicted_s"] - a1["predicted_s"]) / 0.01
+slowdown_bytes = (a1["predicted_s"] - b2["predicted_s"]) / (b / 1e8 - b / 2e8)
+assert slowdown_alpha >= 1 - 1e-9, slowdown_alpha
+assert abs(slowdown_alpha - slowdown_bytes) <= 1e-6 * slowdown_alpha, (slowdown_alpha, slowdown_bytes)
+PY
   # A run that lists its disk saves' start times (disk_saves, as the committed runs do) is
   # predicted the same: every rank of a save pays the concurrent writers' cost, what the hand
   # check results/cpu/compare-vm/fair_share_replay.py calls "all at once".

@@ -1,35 +1,19 @@
-// CPU microbenchmarks: host memcpy, disk write to durability + cold read, loopback TCP (one pair).
-#include <sys/socket.h>
+// CPU microbenchmarks: host memcpy, disk write to durability + cold read.
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <thread>
 
-#include "../../real/src/socket_io.hpp"  // torch-free: the same loops real/ uses
 #include "buffer.hpp"
 #include "disk_io.hpp"
-#include "loopback.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 #include "gemini/calibrate/sizes.hpp"
 
 namespace gemini::calibrate {
 
-namespace {
 using detail::make_prefaulted;
-using gemini::real::recv_all;
-using gemini::real::send_all;
-
-// Predicted seconds of the next size from the last point (0 before the first).
-double predicted(const SweepConfig& cfg, size_t next, const BenchmarkResult& r) {
-  if (r.points.empty()) return 0;
-  return predict_next_s(cfg, next, r.points.back().bytes, r.points.back().stats.median_s);
-}
-
-}  // namespace
 
 BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress) {
   BenchmarkResult r;
@@ -45,7 +29,7 @@ BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress) {
   r.extra["last_level_cache_bytes"] = flusher.last_level_cache_bytes;
   const double t_start = now_s();
   for (size_t i = 0; i < cfg.sizes.size(); ++i) {
-    if (sweep_over_time_limit(cfg, t_start, i, predicted(cfg, i, r), r, progress)) break;
+    if (sweep_over_time_limit(cfg, t_start, i, predict_next_point_s(cfg, i, r), r, progress)) break;
     const uint64_t n = cfg.sizes[i];
     const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
       flusher.flush();
@@ -149,55 +133,6 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
     if (!all_cold) progress.note("  disk-read-cold: WARNING: cold read NOT assured (" + rd.notes.back() + ")");
   }
   return fitted_pair(std::move(w), want_write, std::move(rd), want_read);
-}
-
-BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress) {
-  BenchmarkResult r;
-  r.name = "tcp-loopback";
-  r.description = "one-way TCP transfer over 127.0.0.1 between two threads: send an 8-byte "
-                  "header and the payload, wait for a 1-byte acknowledgement";
-  const uint64_t max = cfg.sizes.back();
-  auto sendbuf = make_prefaulted(max, 5), recvbuf = make_prefaulted(max, 6);
-  const detail::LoopbackConnections conns(1);
-  const int cfd = conns[0].client;
-  // The receiver answers every transfer until a zero header (or a broken connection).
-  std::atomic<bool> receiver_failed{false};
-  std::thread receiver([&] {
-    for (;;) {
-      uint64_t n = 0;
-      if (!recv_all(conns[0].server, &n, sizeof n)) { receiver_failed = true; break; }
-      if (n == 0 || n > max) break;
-      if (!recv_all(conns[0].server, recvbuf.get(), n) || !send_all(conns[0].server, "k", 1)) { receiver_failed = true; break; }
-    }
-  });
-  auto finish = [&] {
-    const uint64_t zero = 0;
-    if (!send_all(cfd, &zero, sizeof zero)) ::shutdown(conns[0].server, SHUT_RDWR);
-    receiver.join();
-  };
-  try {
-    const double t_start = now_s();
-    for (size_t i = 0; i < cfg.sizes.size(); ++i) {
-      if (sweep_over_time_limit(cfg, t_start, i, predicted(cfg, i, r), r, progress)) break;
-      const uint64_t n = cfg.sizes[i];
-      const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
-        char ack = 0;
-        const double t0 = now_s();
-        if (!send_all(cfd, &n, sizeof n) || !send_all(cfd, sendbuf.get(), n) || !recv_all(cfd, &ack, 1) ||
-            receiver_failed)
-          throw std::runtime_error("loopback TCP transfer failed");
-        return now_s() - t0;
-      });
-      add_point(r, n, s, progress);
-    }
-  } catch (...) {
-    finish();
-    throw;
-  }
-  finish();
-  r.notes.push_back("loopback measures the kernel's TCP stack and memory copies, not a NIC");
-  fit_medians(r);
-  return r;
 }
 
 }  // namespace gemini::calibrate

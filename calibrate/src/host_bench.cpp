@@ -41,9 +41,7 @@ BenchmarkResult bench_checksum(const SweepConfig& cfg, Progress& progress) {
   volatile uint64_t sink = 0;
   const double t_start = now_s();
   for (size_t i = 0; i < cfg.sizes.size(); ++i) {
-    const double last = r.points.empty() ? 0
-                                         : predict_next_s(cfg, i, r.points.back().bytes, r.points.back().stats.median_s);
-    if (sweep_over_time_limit(cfg, t_start, i, last, r, progress)) break;
+    if (sweep_over_time_limit(cfg, t_start, i, predict_next_point_s(cfg, i, r), r, progress)) break;
     const uint64_t n = cfg.sizes[i];
     const Stats s = measure_repeated(warmups_for_size(n, cfg.warmups), reps_for_size(n, cfg.reps_max, cfg.reps_min), [&] {
       flusher.flush();

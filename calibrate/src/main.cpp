@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -39,7 +40,7 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
       continue;
     }
     if (i == "memcpy") { add("host-memcpy"); add("host-memcpy-concurrent"); continue; }
-    if (i == "tcp") { add("tcp-loopback"); add("tcp-loopback-concurrent"); continue; }
+    if (i == "tcp") { add("tcp-loopback"); add("tcp-loopback-fresh"); add("tcp-loopback-concurrent"); continue; }
     if (i == "checksum") { add("checksum-xxh64"); add("checksum-xxh64-concurrent"); continue; }
     if (i == "shm") { add("shm-write-fresh"); add("shm-write-fresh-concurrent"); add("shm-read-fresh"); continue; }
     if (i == "nccl") { add("nccl-allreduce"); continue; }
@@ -133,7 +134,7 @@ int main(int argc, char** argv) {
   app.add_option("--benchmarks", benchmarks_arg,
                  "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
                  "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, "
-                 "disk-read-cold-beside-memory (half of --concurrency read, half copy memory), tcp-loopback, tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, shm-write-fresh-concurrent, "
+                 "disk-read-cold-beside-memory (half of --concurrency read, half copy memory), tcp-loopback, tcp-loopback-fresh (received into untouched memory), tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, shm-write-fresh-concurrent, "
                  "shm-read-fresh, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
@@ -218,27 +219,19 @@ int main(int argc, char** argv) {
     progress.set_total(progress.done() + cpu_steps);
     save();
   }
-  if (has(wanted, "host-memcpy")) {
-    try { run.benchmarks.push_back(bench_host_memcpy(cpu, progress)); } catch (const std::exception& e) { record_error("host-memcpy", e); }
+  // A benchmark giving one result, run when wanted; its failure is recorded, not fatal.
+  auto run_single = [&](const char* name, const std::function<BenchmarkResult()>& bench) {
+    if (!has(wanted, name)) return;
+    try { run.benchmarks.push_back(bench()); } catch (const std::exception& e) { record_error(name, e); }
     save();
-  }
-  for (const char* name : {"host-memcpy-concurrent", "checksum-xxh64-concurrent"}) {
-    if (!has(wanted, name)) continue;
-    try { run.benchmarks.push_back(bench_host_concurrent(cpu, name, concurrency, progress)); } catch (const std::exception& e) { record_error(name, e); }
-    save();
-  }
-  if (has(wanted, "tcp-loopback")) {
-    try { run.benchmarks.push_back(bench_tcp_loopback(cpu, progress)); } catch (const std::exception& e) { record_error("tcp-loopback", e); }
-    save();
-  }
-  if (has(wanted, "tcp-loopback-concurrent")) {
-    try { run.benchmarks.push_back(bench_tcp_loopback_concurrent(cpu, concurrency, progress)); } catch (const std::exception& e) { record_error("tcp-loopback-concurrent", e); }
-    save();
-  }
-  if (has(wanted, "checksum-xxh64")) {
-    try { run.benchmarks.push_back(bench_checksum(cpu, progress)); } catch (const std::exception& e) { record_error("checksum-xxh64", e); }
-    save();
-  }
+  };
+  run_single("host-memcpy", [&] { return bench_host_memcpy(cpu, progress); });
+  for (const char* name : {"host-memcpy-concurrent", "checksum-xxh64-concurrent"})
+    run_single(name, [&] { return bench_host_concurrent(cpu, name, concurrency, progress); });
+  run_single("tcp-loopback", [&] { return bench_tcp_loopback(cpu, progress); });
+  run_single("tcp-loopback-fresh", [&] { return bench_tcp_loopback_fresh(cpu, progress); });
+  run_single("tcp-loopback-concurrent", [&] { return bench_tcp_loopback_concurrent(cpu, concurrency, progress); });
+  run_single("checksum-xxh64", [&] { return bench_checksum(cpu, progress); });
   const bool sw = has(wanted, "shm-write-fresh"), sr = has(wanted, "shm-read-fresh");
   if (sw || sr) {
     try {
@@ -248,10 +241,7 @@ int main(int argc, char** argv) {
     }
     save();
   }
-  if (has(wanted, "shm-write-fresh-concurrent")) {
-    try { run.benchmarks.push_back(bench_shm_write_fresh_concurrent(cpu, concurrency, progress)); } catch (const std::exception& e) { record_error("shm-write-fresh-concurrent", e); }
-    save();
-  }
+  run_single("shm-write-fresh-concurrent", [&] { return bench_shm_write_fresh_concurrent(cpu, concurrency, progress); });
   const bool dw = has(wanted, "disk-write"), dr = has(wanted, "disk-read-cold");
   if (dw || dr) {
     try {

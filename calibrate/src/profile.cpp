@@ -52,6 +52,7 @@ const HardwareField kHardwareFields[] = {
     {"disk-read-cold-beside-memory", "local_disk_read_beside_memory"},
     {"host-memcpy", "host_memcpy"},
     {"tcp-loopback", "loopback_tcp"},
+    {"tcp-loopback-fresh", "loopback_tcp_fresh"},
     {"tcp-loopback-concurrent", "loopback_tcp_concurrent"},
     {"checksum-xxh64", "checksum"},
     {"shm-write-fresh", "shm_write_fresh"},

@@ -76,6 +76,11 @@ double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, do
   return (last_per_run_s * static_cast<double>(n) / last_bytes + cfg.rest_s) * runs;
 }
 
+double predict_next_point_s(const SweepConfig& cfg, size_t next, const BenchmarkResult& r) {
+  if (r.points.empty()) return 0;
+  return predict_next_s(cfg, next, r.points.back().bytes, r.points.back().stats.median_s);
+}
+
 bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, double predicted_next_s,
                            BenchmarkResult& r, Progress& progress) {
   // Two sizes at least, so that there is a line to fit.
@@ -97,7 +102,7 @@ const std::vector<std::string>& cpu_benchmark_names() {
   static const std::vector<std::string> names = {"host-memcpy", "host-memcpy-concurrent", "disk-write", "disk-read-cold",
                                                  "disk-write-concurrent", "disk-read-cold-concurrent",
                                                  "disk-read-cold-beside-memory",
-                                                 "tcp-loopback", "tcp-loopback-concurrent", "checksum-xxh64", "checksum-xxh64-concurrent",
+                                                 "tcp-loopback", "tcp-loopback-fresh", "tcp-loopback-concurrent", "checksum-xxh64", "checksum-xxh64-concurrent",
                                                  "shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh"};
   return names;
 }

@@ -78,6 +78,17 @@ double disk_recovery_read_s(const HostCosts& k, int n_disk, int others, double b
   return disk_last_reader_s(k.disk_read, k.disk_read_concurrent, n_disk, bytes);
 }
 
+// Seconds of one peer fetch's transfer (holder's segment to the restarted rank's new buffer)
+// with its threads slowed to `slowdown` and its other CPU work to `cpu_share`: tcp-loopback-fresh,
+// measured on that path (both ends fault their pages in), where the profile has it; else the
+// resident-buffer transfer plus an estimate of the receiver's faults (a copy out of a fresh
+// shm mapping minus a copy between resident buffers).
+double peer_fetch_transfer_s(const HostCosts& k, double slowdown, double cpu_share, double bytes) {
+  if (k.tcp_fresh) return slowdown * k.tcp_fresh->seconds(bytes);
+  return slowdown * k.tcp.seconds(bytes) +
+         cpu_share * std::max(0.0, k.shm_read_fresh.seconds(bytes) - k.memcpy.seconds(bytes));
+}
+
 // Seconds for each of `n` single-threaded tasks on the CPUs at once: the concurrent benchmark's
 // cost when it ran with exactly n (time-sharing and the memory bus measured together), else the
 // lone benchmark slowed by the CPU share.
@@ -357,7 +368,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         if (t == "memory") {
           s += c * k.shm_read_fresh.seconds(b);
         } else if (t == "peer") {
-          s += tcp_slowdown(runnable, C) * k.tcp.seconds(b) + c * std::max(0.0, k.shm_read_fresh.seconds(b) - k.memcpy.seconds(b));
+          s += peer_fetch_transfer_s(k, tcp_slowdown(runnable, C), c, b);
         } else {
           s += disk_recovery_read_s(k, n_disk, R - n_disk, b);
         }
@@ -442,7 +453,8 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   for (const auto& [tier, v] : by_tier) {
     if (tier == "none") continue;
     std::string note = tier == "memory"   ? "fresh shm mapping + XXH64"
-                       : tier == "peer"   ? "loopback TCP from the holder + XXH64"
+                       : tier == "peer"   ? std::string(k.tcp_fresh ? "loopback TCP, fresh mapping to new memory"
+                                                                 : "loopback TCP from the holder + est. fault-in") + " + XXH64"
                        : tier == "disk"   ? "cold read, ranks through one disk + XXH64" +
                                                 std::string(k.disk_read_concurrent.concurrency > 0
                                                                 ? k.disk_read_concurrent.slowest
@@ -562,8 +574,9 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
     e.memory_restore_bytes_per_s = rpm / (c / k.shm_read_fresh.bandwidth_bytes_per_s + checksum_s_per_byte);
     const double runnable_peer = fetch_runnable(rpm);  // one machine's ranks fetch
     const double cp = share(fetch_hashing(runnable_peer), C);  // checksums on t threads per rank
-    e.peer_alpha_s = tcp_slowdown(runnable_peer, C) * k.tcp.alpha_s;
-    e.peer_bytes_per_s = rpm / (tcp_slowdown(runnable_peer, C) / k.tcp.bandwidth_bytes_per_s +
+    const LinearCost& fetch = k.tcp_fresh ? *k.tcp_fresh : k.tcp;  // the engine's links: no fault estimate
+    e.peer_alpha_s = tcp_slowdown(runnable_peer, C) * fetch.alpha_s;
+    e.peer_bytes_per_s = rpm / (tcp_slowdown(runnable_peer, C) / fetch.bandwidth_bytes_per_s +
                                 cp / (threads * k.checksum.bandwidth_bytes_per_s));
     // Failures at their measured iterations, on the engine's clock.
     double t = 0;

@@ -38,6 +38,7 @@ HostCosts load_host_costs(const std::string& path) {
   c.shm_write_fresh = read_cost(h, "shm_write_fresh", "shm-write-fresh");
   c.shm_read_fresh = read_cost(h, "shm_read_fresh", "shm-read-fresh");
   c.tcp = read_cost(h, "loopback_tcp", "tcp-loopback");
+  if (h.has("loopback_tcp_fresh")) c.tcp_fresh = read_profile_cost(h, "loopback_tcp_fresh");
   c.disk_write = read_cost(h, "local_disk_write", "disk-write");
   c.disk_read = read_cost(h, "local_disk_read", "disk-read-cold");
   for (auto [key, cost] : {std::pair{"host_memcpy_concurrent", &c.memcpy_concurrent},

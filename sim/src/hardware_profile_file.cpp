@@ -23,7 +23,7 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
   MapReader hardware = file.child("hardware", {"cpu_memory_bytes", "gpu_model", "gpus_per_machine", "gpu_memory_bytes",
                                                "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
                                                "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
-                                               "loopback_tcp", "serialize", "checksum", "shm_write_fresh",
+                                               "loopback_tcp", "loopback_tcp_fresh", "serialize", "checksum", "shm_write_fresh",
                                                "shm_read_fresh", "local_disk_write_concurrent",
                                                "local_disk_read_concurrent", "local_disk_read_beside_memory", "host_memcpy_concurrent",
                                                "checksum_concurrent", "loopback_tcp_concurrent",

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct HostCosts {
   LinearCost shm_write_fresh;  // copy into a /dev/shm mapping this process has not touched yet
   LinearCost shm_read_fresh;   // copy out of such a mapping
   LinearCost tcp;              // loopback_tcp: one connection, sender + receiver threads
+  // loopback_tcp_fresh: the same, received into untouched memory like a peer fetch (absent from
+  // profiles before 2026-11-28 20:00)
+  std::optional<LinearCost> tcp_fresh;
   LinearCost disk_write;       // local_disk_write: write + fsync + rename + fsync(dir)
   LinearCost disk_read;        // local_disk_read: cold read
   // Costs of each of `concurrency` threads running together, from the *-concurrent benchmarks

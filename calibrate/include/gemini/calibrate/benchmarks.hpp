@@ -56,6 +56,8 @@ bool sweep_over_time_limit(const SweepConfig& cfg, double t_start, size_t next, 
                            BenchmarkResult& r, Progress& progress);
 // Seconds the runs of size cfg.sizes[next] should take, from the last point's per-run seconds.
 double predict_next_s(const SweepConfig& cfg, size_t next, double last_bytes, double last_per_run_s);
+// The same from the last point of `r` (its median seconds per run; 0 before the first point).
+double predict_next_point_s(const SweepConfig& cfg, size_t next, const BenchmarkResult& r);
 
 // memcpy between two pre-faulted buffers.
 BenchmarkResult bench_host_memcpy(const SweepConfig& cfg, Progress& progress);
@@ -131,8 +133,12 @@ std::vector<BenchmarkResult> bench_model(const ModelBenchConfig& cfg, const std:
 // gemini-bench-model beside this build's calibrate (../real/ or the same directory), or "".
 std::string find_model_bench(const std::string& calibrate_exe);
 
-// One-way TCP throughput over 127.0.0.1 between two threads (send `bytes`, wait for a 1-byte ack).
+// One-way TCP throughput over 127.0.0.1 between two threads (send `bytes`, wait for a 1-byte ack),
+// the receiver reading into one pre-faulted buffer ("tcp-loopback").
 BenchmarkResult bench_tcp_loopback(const SweepConfig& cfg, Progress& progress);
+// The same, each transfer received into memory no process has touched ("tcp-loopback-fresh"):
+// real/'s peer fetch after a failure, where the restarted rank receives into a new HostBuffer.
+BenchmarkResult bench_tcp_loopback_fresh(const SweepConfig& cfg, Progress& progress);
 
 // GPU benchmarks. Without CUDA at build time, or without a usable GPU at run time, every
 // wanted benchmark comes back skipped with the reason, and machine.gpu_status says it.
