@@ -1,9 +1,10 @@
 #!/bin/sh
 # gemini-sim compare tests. Modes:
 #   e2e SIM LAUNCH CALIBRATE SRC   runs gemini-launch (tiny, 4 ranks in 2 machines, a process
-#       and a machine failure), gemini-calibrate --quick, then compare with a loose tolerance:
+#       and a machine failure), gemini-calibrate --quick, then compare (fits, then --medians) with a loose tolerance:
 #       it must work, write JSON, and every checked error must be finite and within the bound.
-#   cli SIM SRC                    bad inputs exit 2 with file:line (YAML) / a clear message (JSON).
+#   cli SIM SRC                    bad inputs exit 2 with file:line (YAML) / a clear message (JSON);
+#       what each cost predicts, from fits and from --medians.
 #   plot SIM SRC                   analysis/plot_compare.py on a comparison of the committed tiny
 #       runs (exit 77, skipped, without python3 + matplotlib).
 set -eu
@@ -25,7 +26,12 @@ e2e)
   "$SIM" compare "$T/run.json" --profile "$T/profile.yaml" --tolerance 1.5 --json "$T/cmp.json" -j 1 > "$T/out.txt" || rc=$?
   cat "$T/out.txt"
   [ "$rc" -eq 0 ] || { echo "compare exited $rc (expected 0 with --tolerance 1.5)"; exit 1; }
-  python3 - "$T/cmp.json" <<'PY'
+  # The same from the calibration's medians at the run's size.
+  rc=0; "$SIM" compare "$T/run.json" --profile "$T/profile.yaml" --medians "$T/cal.json" --tolerance 1.5 \
+    --json "$T/cmp-medians.json" -j 1 > "$T/out-medians.txt" || rc=$?
+  [ "$rc" -eq 0 ] || { cat "$T/out-medians.txt"; echo "compare --medians exited $rc (expected 0 with --tolerance 1.5)"; exit 1; }
+  for cmp in "$T/cmp.json" "$T/cmp-medians.json"; do
+  python3 - "$cmp" <<'PY'
 import json, math, sys
 d = json.load(open(sys.argv[1]))
 assert d["schema"] == "gemini-compare/1", d["schema"]
@@ -37,8 +43,9 @@ assert any(p["method"] == "input" for p in rows), "no input row"
 for p in checked:
     e = p["rel_error"]
     assert e is not None and math.isfinite(e) and abs(e) <= 1.5, (p["phase"], e)
-print("compare e2e: %d checked phases, max |error| %.1f%%" % (len(checked), 100 * max(abs(p["rel_error"]) for p in checked)))
+print("compare e2e (%s): %d checked phases, max |error| %.1f%%" % (d["costs"]["from"], len(checked), 100 * max(abs(p["rel_error"]) for p in checked)))
 PY
+  done
   ;;
 cli)
   SIM=$2 SRC=$3
@@ -326,6 +333,44 @@ PY
   expect2 "r-half.yaml:.*slowest_bandwidth_bytes_per_s" "$DISK_RUN" --profile "$T/r-half.yaml"
   sed -e '/^  local_disk_write_concurrent:/d' -e '/^hardware:/a\  local_disk_write_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: 1}' "$PROF" > "$T/c1.yaml"
   expect2 "c1.yaml:.*needs concurrency >= 2" "$DISK_RUN" --profile "$T/c1.yaml"
+  # --medians: the medians of the profile's own calibration at the run's size. The mixed retrieval's
+  # disk readers pay the slowest beside-memory reader: doubling those medians adds exactly the
+  # secant through the two measured sizes around the image once more. Another calibration's JSON
+  # is refused.
+  CAL="$SRC/calibrate/profiles/cpu-amd-epyc.json"
+  expect2 "cannot open" "$RUN" --profile "$PROF" --medians "$T/none.json"
+  python3 - "$CAL" "$T" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+json.dump(dict(d, date_utc="2000-01-01T00:00:00Z"), open(sys.argv[2] + "/old-cal.json", "w"))
+for b in d["benchmarks"]:
+    if b["name"] == "disk-read-cold-beside-memory":
+        for p in b["points"]:
+            p["median_s"] *= 2
+            p["slowest"]["median_s"] *= 2
+json.dump(d, open(sys.argv[2] + "/double-cal.json", "w"))
+PY
+  expect2 "calibrated at 2000-01-01T00:00:00Z, but" "$RUN" --profile "$PROF" --medians "$T/old-cal.json"
+  for cal in "$CAL" "$T/double-cal.json"; do
+    rc=0; "$SIM" compare "$MEM_RUN" --profile "$PROF" --medians "$cal" --no-engine --json "$T/med-$(basename "$cal")" \
+      > "$T/med.txt" || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare --medians $cal: exit $rc"; cat "$T/med.txt"; exit 1; }
+    grep -q "^costs: the medians in" "$T/med.txt" || { echo "no costs line:"; head -3 "$T/med.txt"; exit 1; }
+  done
+  python3 - "$T/med-cpu-amd-epyc.json" "$T/med-double-cal.json" "$CAL" "$MEM_RUN" <<'PY'
+import json, sys
+one, two = (json.load(open(p)) for p in sys.argv[1:3])
+assert one["costs"]["from"] == "medians", one["costs"]
+row = lambda d: next(p for p in d["runs"][0]["phases"] if p["phase"] == "recovery_retrieval_mixed_s")
+b = json.load(open(sys.argv[4]))["checkpoint_bytes_per_rank"]
+pts = sorted((p["bytes"], p["slowest"]["median_s"]) for x in json.load(open(sys.argv[3]))["benchmarks"]
+             if x["name"] == "disk-read-cold-beside-memory" for p in x["points"])
+(b0, t0), (b1, t1) = next((pts[i - 1], pts[i]) for i in range(1, len(pts)) if pts[i][0] >= b or i == len(pts) - 1)
+want = t0 + (b - b0) * (t1 - t0) / (b1 - b0)
+got = row(two)["predicted_s"] - row(one)["predicted_s"]
+assert abs(got - want) <= 1e-6 * want, (got, want)
+assert any("disk-read-cold-beside-memory (slowest)" in n for n in one["runs"][0]["notes"]), one["runs"][0]["notes"]
+PY
   echo "compare cli: ok"
   ;;
 plot)

@@ -1,6 +1,7 @@
 # gemini-sim compare (issue 4): bad inputs, the plot script, and an end-to-end run of the real
 # component, a quick calibration and the comparison. Included by tests/CMakeLists.txt when
 # gemini_engine exists.
+gemini_test(compare_medians_test LIBS gemini_engine)
 add_test(NAME compare_cli
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/compare_test.sh cli $<TARGET_FILE:gemini-sim> ${PROJECT_SOURCE_DIR})
 set_tests_properties(compare_cli PROPERTIES TIMEOUT 60)

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -67,6 +68,28 @@ void print_run(const MeasuredRun& run, const RunComparison& c, double tolerance,
   for (const auto& n : c.notes) std::printf("  note: %s\n", n.c_str());
 }
 
+// --medians must come from the calibration that wrote the profile, or the two disagree silently.
+CalibrationMedians load_same_calibration(const std::string& path, const HostCosts& profile) {
+  CalibrationMedians m = load_calibration_medians(path);
+  if (!m.date_utc.empty() && !profile.date_utc.empty() && m.date_utc != profile.date_utc) {
+    throw RunFileError(path + ": calibrated at " + m.date_utc + ", but " + profile.path + " at " + profile.date_utc +
+                       ": give the JSON written with that profile (gemini-calibrate --out-json)");
+  }
+  return m;
+}
+
+std::string medians_note(const std::vector<std::string>& benchmarks, double bytes) {
+  std::string s = "costs at " + fmt(bytes / 1e6, 1) + " MB from the calibration's medians (secant) of:";
+  for (const auto& b : benchmarks) s += " " + b;
+  return benchmarks.empty() ? "no usable medians: every cost from the profile's fits" : s;
+}
+
+std::string cost_source(const CompareOptions& o) {
+  if (o.medians_path.empty()) return "the profile's fitted lines alpha + bytes/beta";
+  return "the medians in " + o.medians_path + " at each run's image size (line through the two measured sizes "
+         "around it), the fits where a benchmark has none";
+}
+
 // Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
 void disambiguate_labels(std::vector<RunComparison>& comparisons) {
   std::map<std::string, int> uses;
@@ -79,9 +102,11 @@ void disambiguate_labels(std::vector<RunComparison>& comparisons) {
 
 int compare_command(const CompareOptions& o) {
   HostCosts costs;
+  std::optional<CalibrationMedians> medians;
   std::vector<MeasuredRun> runs;
   try {
     costs = load_host_costs(o.profile_path);
+    if (!o.medians_path.empty()) medians = load_same_calibration(o.medians_path, costs);
     for (const auto& p : o.runs) runs.push_back(load_measured_run(p));
   } catch (const ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
@@ -107,7 +132,10 @@ int compare_command(const CompareOptions& o) {
   std::vector<RunComparison> comparisons(runs.size());
   std::vector<EnginePlanInputs> inputs(runs.size());
   for (size_t i = 0; i < runs.size(); ++i) {
-    comparisons[i] = predict_closed_form(runs[i], costs, o.min_phase_s, &inputs[i]);
+    std::vector<std::string> from_medians;
+    const HostCosts run_costs = medians ? costs_at_size(costs, *medians, runs[i].image_bytes, &from_medians) : costs;
+    comparisons[i] = predict_closed_form(runs[i], run_costs, o.min_phase_s, &inputs[i]);
+    if (medians) comparisons[i].notes.push_back(medians_note(from_medians, runs[i].image_bytes));
   }
   disambiguate_labels(comparisons);
   if (!o.no_engine) {
@@ -149,6 +177,7 @@ int compare_command(const CompareOptions& o) {
   }
 
   std::printf("gemini-sim compare: profile %s (%s)\n", costs.path.c_str(), costs.source.c_str());
+  std::printf("costs: %s\n", cost_source(o).c_str());
   std::printf("methods: closed-form = profile costs through real/'s save/load path; engine = SimGrid trial "
               "replaying the failures;\n         input = measured value used as is (not predicted, not checked). "
               "Checked: non-input phases with measured median > %.3f s, tolerance %.0f%%.\n",
@@ -191,6 +220,7 @@ int compare_command(const CompareOptions& o) {
   if (!o.json_path.empty()) {
     const json doc = {{"schema", "gemini-compare/1"},
                       {"profile", {{"path", costs.path}, {"name", costs.name}, {"source", costs.source}}},
+                      {"costs", medians ? json{{"from", "medians"}, {"path", o.medians_path}} : json{{"from", "fit"}}},
                       {"tolerance", o.tolerance},
                       {"min_phase_s", o.min_phase_s},
                       {"engine", !o.no_engine},

@@ -4,6 +4,7 @@
 #include "gemini/compare.hpp"
 #include "gemini/hardware_profile_file.hpp"
 #include "gemini/yaml_reader.hpp"
+#include "host_cost_keys.hpp"
 
 namespace gemini::compare {
 namespace {
@@ -27,32 +28,20 @@ HostCosts load_host_costs(const std::string& path) {
   c.path = path;
   file.read_string("name", &c.name);
   file.read_string("source", &c.source);
+  file.read_string("date_utc", &c.date_utc);
   if (file.has("machine")) {
     const YAML::Node m = file.get("machine");
     if (m.IsMap() && m["logical_cpus"]) {
       c.logical_cpus = static_cast<int>(scalar_int(m["logical_cpus"], path, "'logical_cpus'"));
     }
   }
-  c.memcpy = read_cost(h, "host_memcpy", "host-memcpy");
-  c.checksum = read_cost(h, "checksum", "checksum-xxh64");
-  c.shm_write_fresh = read_cost(h, "shm_write_fresh", "shm-write-fresh");
-  c.shm_read_fresh = read_cost(h, "shm_read_fresh", "shm-read-fresh");
-  c.tcp = read_cost(h, "loopback_tcp", "tcp-loopback");
-  if (h.has("loopback_tcp_fresh")) c.tcp_fresh = read_profile_cost(h, "loopback_tcp_fresh");
-  c.disk_write = read_cost(h, "local_disk_write", "disk-write");
-  c.disk_read = read_cost(h, "local_disk_read", "disk-read-cold");
-  for (auto [key, cost] : {std::pair{"host_memcpy_concurrent", &c.memcpy_concurrent},
-                           std::pair{"checksum_concurrent", &c.checksum_concurrent},
-                           std::pair{"local_disk_write_concurrent", &c.disk_write_concurrent},
-                           std::pair{"local_disk_read_concurrent", &c.disk_read_concurrent},
-                           std::pair{"loopback_tcp_concurrent", &c.tcp_concurrent},
-                           std::pair{"shm_write_fresh_concurrent", &c.shm_write_fresh_concurrent},
-                           std::pair{"local_disk_read_beside_memory", &c.disk_read_beside_memory}}) {
-    if (h.has(key)) *cost = read_concurrent_profile_cost(h, key);
-  }
-  if (h.has("gpu_to_cpu") && h.has("cpu_to_gpu")) {
-    c.gpu_to_cpu = read_cost(h, "gpu_to_cpu", "gpu-d2h-pinned");
-    c.cpu_to_gpu = read_cost(h, "cpu_to_gpu", "gpu-h2d-pinned");
+  for (const LinearKey& k : kRequiredCosts) c.*k.cost = read_cost(h, k.key, k.benchmark);
+  for (const OptionalKey& k : kOptionalCosts)
+    if (h.has(k.key)) c.*k.cost = read_profile_cost(h, k.key);
+  for (const ConcurrentKey& k : kConcurrentCosts)
+    if (h.has(k.key)) c.*k.cost = read_concurrent_profile_cost(h, k.key);
+  if (h.has(kGpuCosts[0].key) && h.has(kGpuCosts[1].key)) {
+    for (const LinearKey& k : kGpuCosts) c.*k.cost = read_cost(h, k.key, k.benchmark);
     c.has_gpu = true;
   }
   return c;

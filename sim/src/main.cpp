@@ -86,6 +86,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--profile", compare.profile_path, "hardware profile YAML written by gemini-calibrate")
       ->required();
   compare_cmd->add_option("--json", compare.json_path, "write the comparison as JSON");
+  compare_cmd->add_option("--medians", compare.medians_path,
+                          "gemini-calibrate --out-json of the profile's calibration: predict from its medians at each "
+                          "run's size instead of the fitted lines");
   compare_cmd->add_option("--tolerance", compare.tolerance, "relative error allowed on checked phases (0.15 = 15%)")
       ->check(CLI::PositiveNumber);
   compare_cmd->add_option("--min-phase", compare.min_phase_s, "check only phases whose measured median exceeds this (s)")

@@ -29,6 +29,7 @@ struct Spread {
 // The host costs a comparison needs, from a gemini-calibrate profile's `hardware:` block.
 struct HostCosts {
   std::string path, name, source;
+  std::string date_utc;  // when it was calibrated (empty in hand-written profiles)
   int logical_cpus = 0;
   LinearCost memcpy;           // host_memcpy: pre-faulted buffers
   LinearCost checksum;         // checksum: XXH64, one thread
@@ -57,6 +58,27 @@ struct HostCosts {
 
 // Throws ConfigError ("file:line: message") on a missing file, bad YAML or a missing cost.
 HostCosts load_host_costs(const std::string& path);
+
+// The medians a calibration measured (gemini-calibrate --out-json), per benchmark, by size.
+struct MeasuredSize {
+  double bytes = 0, median_s = 0;
+  std::optional<double> slowest_median_s;  // the slowest of a round's processes, where recorded
+};
+struct CalibrationMedians {
+  std::string path, date_utc;
+  std::map<std::string, std::vector<MeasuredSize>> by_benchmark;  // sizes ascending
+};
+// Throws RunFileError on unreadable JSON or a wrong layout.
+CalibrationMedians load_calibration_medians(const std::string& path);
+// The line alpha + bytes/B through the medians of the two measured sizes around `bytes` (the two
+// nearest at either end): the calibration's own figures at a run's size, where a fitted line
+// over 1 MB-1 GB can miss them. Where that line's intercept is negative, the line through the
+// origin with the same time at `bytes`. Empty with fewer than two sizes or when time does not grow.
+std::optional<LinearCost> secant_at(const std::vector<MeasuredSize>& sizes, double bytes, bool slowest);
+// `fitted` with every cost it has a benchmark for replaced by that benchmark's secant at `bytes`;
+// `replaced` (if given) gets the benchmarks used. Costs without usable medians keep their fit.
+HostCosts costs_at_size(const HostCosts& fitted, const CalibrationMedians& medians, double bytes,
+                        std::vector<std::string>* replaced = nullptr);
 
 // A bad measurement file: "file: message".
 struct RunFileError : std::runtime_error {
@@ -167,6 +189,9 @@ namespace gemini {
 struct CompareOptions {
   std::vector<std::string> runs;  // gemini-launch --out files
   std::string profile_path;       // gemini-calibrate profile YAML
+  // gemini-calibrate's JSON of the same calibration: predict from its medians at each run's size
+  // (costs_at_size) instead of the profile's fitted lines. Empty: the fits.
+  std::string medians_path;
   std::string json_path;
   double tolerance = 0.15;        // relative error allowed on checked phases
   double min_phase_s = 0.05;      // phases whose measured median is at most this are not checked
