@@ -5,7 +5,9 @@ rankN.events.jsonl): for every save that wrote to disk, per rank, the seconds in
 fsync of the directory), with the generation and iteration. Shows which saves of a run were
 slow and in which part, and how close together the ranks' disk writes started (the spread of
 their start times per save: the ranks of one save share the disk when it is small), and the
-rate the disk gave them together (all their bytes over the first start to the last end).
+rate the disk gave them together (all their bytes over the first start to the last end), and
+the whole disk saves' median beside that of the rank that started first and of the one that
+started last in each save.
 
 Usage: python3 analysis/save_events.py RUN_DIR [--all]   (--all: memory-only saves too)
 """
@@ -58,6 +60,14 @@ def main():
             rates = [sum(b for _, _, b in v) / (max(t for _, t, _ in v) - min(s for s, _, _ in v)) / 1e9 for v in rounds]
             print(f"together the ranks of one save wrote at least {statistics.median(rates):.2f} GB/s "
                   f"(median over {len(rates)} saves; min {min(rates):.2f}, max {max(rates):.2f})")
+            # Whole disk saves (write + commit) of the rank that started first and of the one that
+            # started last in each save: equal if the ranks of a save finish together.
+            durations = [t - s for v in rounds for s, t, _ in v]
+            first = [min(v)[1] - min(v)[0] for v in rounds]  # tuples sort by start time
+            last = [max(v)[1] - max(v)[0] for v in rounds]
+            print(f"disk saves (write + commit): median {statistics.median(durations):.3f} s; the first rank to "
+                  f"start {statistics.median(first):.3f} s, the last {statistics.median(last):.3f} s "
+                  f"(medians over {len(rounds)} saves)")
 
 
 if __name__ == "__main__":

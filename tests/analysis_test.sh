@@ -78,6 +78,11 @@ N=$("$PY" -c "import json, sys; print(json.load(open(sys.argv[1]))['phases']['sa
   "$SRC/results/cpu/compare-vm/runs/small-disk-every10.json")
 [ "$(grep -c '^| [0-3] | ' "$T/saves.md")" -eq "$N" ] && grep -q "^$N disk saves: write() median" "$T/saves.md" ||
   { echo "save_events.py:"; cat "$T/saves.md"; exit 1; }
+# ... and the whole disk saves' median is the run's own save_disk_s median (the launcher's figure).
+M=$("$PY" -c "import json, sys; print('%.3f' % json.load(open(sys.argv[1]))['phases']['save_disk_s']['median_s'])" \
+  "$SRC/results/cpu/compare-vm/runs/small-disk-every10.json")
+grep -q "^disk saves (write + commit): median $M s; the first rank to start 0\.[0-9]* s, the last " "$T/saves.md" ||
+  { echo "save_events.py: no first/last line with median $M:"; tail -3 "$T/saves.md"; exit 1; }
 mkdir -p "$T/empty"
 if "$PY" save_events.py "$T/empty" > /dev/null 2>&1; then echo "save_events.py accepted a directory without logs"; exit 1; fi
 # Replication during saves: every memory-only save of the committed gemini run is listed, and
