@@ -7,7 +7,8 @@ slow and in which part, and how close together the ranks' disk writes started (t
 their start times per save: the ranks of one save share the disk when it is small), and the
 rate the disk gave them together (all their bytes over the first start to the last end), and
 the whole disk saves' median beside that of the rank that started first and of the one that
-started last in each save.
+started last in each save; then, for saves without and with a disk write, the medians of
+the stall and of its parts.
 
 Usage: python3 analysis/save_events.py RUN_DIR [--all]   (--all: memory-only saves too)
 """
@@ -16,6 +17,11 @@ import os
 import statistics
 
 from event_logs import events, rank_files
+
+
+# A save's stall is the sum of these (the replication wait, the snapshot's copy and checksum, the
+# memory store, the disk save); the last is the stall itself.
+STALL_PARTS = ("replication_wait_s", "snapshot_copy_s", "snapshot_checksum_s", "memory_s", "disk_s", "stall_s")
 
 
 def main():
@@ -30,9 +36,14 @@ def main():
     print("|---|---|---|---|---|---|---|")
     writes, commits = [], []
     starts = {}  # (generation, iteration) -> the ranks' disk-write start times
+    # The stall's parts, per kind of save (with or without a disk write): what a model of it must add up.
+    parts = {True: {k: [] for k in STALL_PARTS}, False: {k: [] for k in STALL_PARTS}}
     for path in files:
         rank = os.path.basename(path)[4:].split(".")[0]
         for e in events(path):
+            if e.get("e") == "save":
+                for k in STALL_PARTS:
+                    parts[bool(e.get("disk"))][k].append(e.get(k, 0.0))
             if e.get("e") != "save" or not (e.get("disk") or args.all):
                 continue
             w = e["disk_s"] - e["disk_fsync_s"] if e.get("disk") else None
@@ -68,6 +79,10 @@ def main():
             print(f"disk saves (write + commit): median {statistics.median(durations):.3f} s; the first rank to "
                   f"start {statistics.median(first):.3f} s, the last {statistics.median(last):.3f} s "
                   f"(medians over {len(rounds)} saves)")
+    for disk, kind in ((False, "without"), (True, "with")):
+        if parts[disk]["stall_s"]:
+            medians = ", ".join(f"{k[:-2]} {statistics.median(v):.4f}" for k, v in parts[disk].items())
+            print(f"saves {kind} a disk write ({len(parts[disk]['stall_s'])}), medians in s: {medians}")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,13 @@ M=$("$PY" -c "import json, sys; print('%.3f' % json.load(open(sys.argv[1]))['pha
   "$SRC/results/cpu/compare-vm/runs/small-disk-every10.json")
 grep -q "^disk saves (write + commit): median $M s; the first rank to start 0\.[0-9]* s, the last " "$T/saves.md" ||
   { echo "save_events.py: no first/last line with median $M:"; tail -3 "$T/saves.md"; exit 1; }
+# ... and the stall's parts: in the disk strategy every save writes to disk, so the stall median is
+# the run's save_stall_s median, over all N saves.
+S=$("$PY" -c "import json, sys; print('%.4f' % json.load(open(sys.argv[1]))['phases']['save_stall_s']['median_s'])" \
+  "$SRC/results/cpu/compare-vm/runs/small-disk-every10.json")
+grep -q "^saves with a disk write ($N), medians in s: replication_wait .*, stall $S\$" "$T/saves.md" &&
+  ! grep -q "^saves without a disk write" "$T/saves.md" ||
+  { echo "save_events.py: no stall parts line with ($N) and stall $S:"; tail -3 "$T/saves.md"; exit 1; }
 mkdir -p "$T/empty"
 if "$PY" save_events.py "$T/empty" > /dev/null 2>&1; then echo "save_events.py accepted a directory without logs"; exit 1; fi
 # Replication during saves: every memory-only save of the committed gemini run is listed, and
