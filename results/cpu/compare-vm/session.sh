@@ -8,6 +8,7 @@
 #     results/cpu/compare-vm/{runs,compare.*}, results/cpu/disk-rest/{profile,compare}-rested.*);
 #   with OUT_DIR (e.g. results/cpu/compare-vm/repeat-HHMM): a repetition, everything in there
 #     (profile.*, profile-rested.*, runs/, compare.*, compare-rested.*).
+# Environment: PROFILE_NAME (default cpu-amd-epyc) names the profiles.
 set -euo pipefail
 B=${1:-build}
 OUT=${2:-}
@@ -23,12 +24,15 @@ else
   RESTED_CMP=$OUT/compare-rested
 fi
 mkdir -p "$R"
+# The profile is named after the machine kind (PROFILE_NAME to override): the committed main
+# result is the AMD EPYC VM's; a repetition on another kind says which in its profile.
+NAME=${PROFILE_NAME:-cpu-amd-epyc}
 date; uptime
 "$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp \
-  --out-json "$PROFILE.json" --out-profile "$PROFILE.yaml" --profile-name cpu-amd-epyc
+  --out-json "$PROFILE.json" --out-profile "$PROFILE.yaml" --profile-name "$NAME"
 bash results/cpu/compare-vm/run_all.sh "$B" "$R"
 "$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp --disk-rest-ms 3000 \
-  --out-json "$RESTED.json" --out-profile "$RESTED.yaml" --profile-name cpu-amd-epyc-rested
+  --out-json "$RESTED.json" --out-profile "$RESTED.yaml" --profile-name "$NAME-rested"
 RUNS=("$R"/runs/{tiny,small}-{disk,memory,gemini}.json "$R/runs/small-disk-every10.json")
 # compare exits 1 when a phase is outside the tolerance: that is a result here, not a failure.
 "$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$PROFILE.yaml" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gemini-sim compare from the profile's fitted lines and from the same calibration's medians at
-# each run's size (--medians), on every committed session (results/cpu/compare-vm/ and its
-# repeat-*/), each with its own profile and, where kept, its rested profile; current build.
+# each run's size (--medians), on every committed session of the AMD EPYC VM
+# (results/cpu/compare-vm/ and its repeat-HHMM/), each with its own profile and, where kept,
+# its rested profile; current build.
 # Offline: no benchmark runs. Writes <session>-<profile>-{fit,medians}.json (not committed) and
 # summary.txt here.
 # Usage: bash results/cpu/compare-vm/medians-ablation/run.sh [BUILD_DIR]
@@ -22,7 +23,7 @@ compare_both() {  # LABEL RUNS_DIR PROFILE (path without .yaml/.json)
 }
 compare_both main-profile "$R/runs" calibrate/profiles/cpu-amd-epyc
 compare_both main-rested "$R/runs" results/cpu/disk-rest/profile-rested
-for d in "$R"/repeat-*/; do
+for d in "$R"/repeat-[0-9]*/; do  # the AMD EPYC VM's sessions (repeat-xeon-*: another machine kind)
   s=$(basename "$d")
   compare_both "$s-profile" "$d/runs" "$d/profile"
   compare_both "$s-rested" "$d/runs" "$d/profile-rested"
