@@ -86,9 +86,9 @@ TEST(CostsAtSize, ReplacesWhatTheMediansCoverAndKeepsTheRestsFit) {
                                                 "disk-read-cold-beside-memory (slowest)"}));
 }
 
-// Property, on the committed calibration: at every measured size every cost it replaces is that
-// size's median (and the slowest one's, where recorded).
-TEST(CostsAtSize, ReproducesEveryMedianOfTheCommittedCalibration) {
+// Property, on the committed calibration: at every measured size the beside-memory readers' cost
+// is that size's median (and the slowest reader's), and the fresh loopback transfer's likewise.
+TEST(CostsAtSize, ReproducesTheCommittedCalibrationsMediansAtItsSizes) {
   const HostCosts fitted = load_host_costs(kCommittedCalibration + ".yaml");
   const CalibrationMedians m = load_calibration_medians(kCommittedCalibration + ".json");
   EXPECT_EQ(m.date_utc, fitted.date_utc);

@@ -79,9 +79,10 @@ CalibrationMedians load_same_calibration(const std::string& path, const HostCost
 }
 
 std::string medians_note(const std::vector<std::string>& benchmarks, double bytes) {
+  if (benchmarks.empty()) return "no usable medians: every cost from the profile's fits";
   std::string s = "costs at " + fmt(bytes / 1e6, 1) + " MB from the calibration's medians (secant) of:";
   for (const auto& b : benchmarks) s += " " + b;
-  return benchmarks.empty() ? "no usable medians: every cost from the profile's fits" : s;
+  return s;
 }
 
 std::string cost_source(const CompareOptions& o) {

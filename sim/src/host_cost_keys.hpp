@@ -7,21 +7,16 @@
 
 namespace gemini::compare {
 
-struct LinearKey {
+// One row of the table: a profile key, its benchmark, and the HostCosts member it fills.
+template <class Cost>
+struct CostKey {
   const char* key;        // in the profile's hardware: block
   const char* benchmark;  // gemini-calibrate's name, also the --benchmarks hint in errors
-  LinearCost HostCosts::*cost;
+  Cost HostCosts::*cost;
 };
-struct OptionalKey {
-  const char* key;
-  const char* benchmark;
-  std::optional<LinearCost> HostCosts::*cost;
-};
-struct ConcurrentKey {
-  const char* key;
-  const char* benchmark;
-  ConcurrentCost HostCosts::*cost;
-};
+using LinearKey = CostKey<LinearCost>;
+using OptionalKey = CostKey<std::optional<LinearCost>>;
+using ConcurrentKey = CostKey<ConcurrentCost>;
 
 // Required in every profile compare reads.
 inline constexpr LinearKey kRequiredCosts[] = {

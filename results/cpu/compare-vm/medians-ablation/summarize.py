@@ -5,6 +5,7 @@ import collections
 import glob
 import json
 import os
+import statistics
 import sys
 
 out = sys.argv[1]
@@ -50,6 +51,6 @@ print("rows outside in any comparison: times outside (fit / medians), median err
 keys = set(outside_by_row["fit"]) | set(outside_by_row["medians"])
 for r in sorted(keys, key=lambda k: (-(outside_by_row["fit"][k] + outside_by_row["medians"][k]), k)):
     e = errors_by_row[r]
-    med = lambda xs: sorted(xs)[len(xs) // 2]
+    med = statistics.median
     print(f"  {r[0]:<28} {r[1]:<34} {r[2]:<11} {outside_by_row['fit'][r]:>2} / {outside_by_row['medians'][r]:<2}"
           f" {100 * med(e['fit']):+6.1f}% / {100 * med(e['medians']):+6.1f}%")
