@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -116,6 +117,17 @@ TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
     }
     EXPECT_TRUE(rd.contains("fit_slowest"));
     EXPECT_FALSE(j["benchmarks"][0]["points"][0].contains("slowest"));  // writers: not recorded
+    // Each writer's own median, in release (start) order: the pooled median of every writer's
+    // samples lies between the smallest and the largest of them.
+    for (const auto& p : j["benchmarks"][0]["points"]) {
+      const auto& own = p["extra"]["writer_medians_s"];
+      ASSERT_EQ(own.size(), 3u) << p.dump();
+      const auto [lo, hi] = std::minmax_element(own.begin(), own.end(),
+                                                [](const auto& a, const auto& b) { return a.template get<double>() < b.template get<double>(); });
+      EXPECT_GT(lo->template get<double>(), 0.0);
+      EXPECT_GE(p["median_s"].get<double>(), lo->template get<double>());
+      EXPECT_LE(p["median_s"].get<double>(), hi->template get<double>());
+    }
   }
 #ifdef GEMINI_HAVE_YAML_CPP
   const YAML::Node y = YAML::LoadFile(yaml);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gemini/compare.hpp"
 
@@ -18,7 +19,10 @@ std::vector<MeasuredSize> sizes(std::initializer_list<std::pair<double, double>>
   return v;
 }
 
-const std::string kCommittedCalibration = std::string(GEMINI_SOURCE_DIR) + "/calibrate/profiles/cpu-amd-epyc";
+// The committed CPU calibrations, one per machine kind (paths without .yaml / .json).
+const std::vector<std::string> kCommittedCalibrations = {
+    std::string(GEMINI_SOURCE_DIR) + "/calibrate/profiles/cpu-amd-epyc",
+    std::string(GEMINI_SOURCE_DIR) + "/calibrate/profiles/cpu-intel-xeon"};
 
 }  // namespace
 
@@ -86,11 +90,12 @@ TEST(CostsAtSize, ReplacesWhatTheMediansCoverAndKeepsTheRestsFit) {
                                                 "disk-read-cold-beside-memory (slowest)"}));
 }
 
-// Property, on the committed calibration: at every measured size the beside-memory readers' cost
+// Property, on a committed calibration: at every measured size the beside-memory readers' cost
 // is that size's median (and the slowest reader's), and the fresh loopback transfer's likewise.
-TEST(CostsAtSize, ReproducesTheCommittedCalibrationsMediansAtItsSizes) {
-  const HostCosts fitted = load_host_costs(kCommittedCalibration + ".yaml");
-  const CalibrationMedians m = load_calibration_medians(kCommittedCalibration + ".json");
+void expect_medians_reproduced(const std::string& committed) {
+  SCOPED_TRACE(committed);
+  const HostCosts fitted = load_host_costs(committed + ".yaml");
+  const CalibrationMedians m = load_calibration_medians(committed + ".json");
   EXPECT_EQ(m.date_utc, fitted.date_utc);
   const auto& beside = m.by_benchmark.at("disk-read-cold-beside-memory");
   ASSERT_GE(beside.size(), 3u);
@@ -106,6 +111,10 @@ TEST(CostsAtSize, ReproducesTheCommittedCalibrationsMediansAtItsSizes) {
     EXPECT_GE(c.tcp_fresh->alpha_s, 0.0);
   }
   EXPECT_EQ(m.by_benchmark.count("gpu-d2h-pinned"), 0u);  // skipped benchmarks have no medians
+}
+
+TEST(CostsAtSize, ReproducesTheCommittedCalibrationsMediansAtItsSizes) {
+  for (const std::string& committed : kCommittedCalibrations) expect_medians_reproduced(committed);
 }
 
 TEST(CalibrationMediansFile, BadFilesAreClearErrors) {

@@ -17,7 +17,7 @@ e2e)
   JOB="ctest-cmp-$$"
   "$LAUNCH" --ranks 4 --machines 2 --preset tiny --threads 1 --strategy gemini --replicas 2 --interval 5 \
     --persistent-interval 10 --iterations 30 --fail 12:process:1 --fail 22:machine:1 --job "$JOB" \
-    --dir "$T/disk" --out "$T/run.json" > "$T/launch.log" 2>&1 || { cat "$T/launch.log"; exit 1; }
+    --dir "$T/disk" --run-dir "$T/events" --out "$T/run.json" > "$T/launch.log" 2>&1 || { cat "$T/launch.log"; exit 1; }
   "$CALIB" --quick --benchmarks cpu --time-limit-s 4 --dir "$T" --out-json "$T/cal.json" \
     --out-profile "$T/profile.yaml" --quiet || { echo "gemini-calibrate failed"; exit 1; }
   # Loose bound: the CI machine is loaded and tiny phases are short; the 15% target is checked
@@ -68,6 +68,9 @@ cli)
   python3 -c "import json,sys; d=json.load(open('$RUN')); del d['checkpoint_bytes_per_rank']; json.dump(d, open('$T/m.json','w'))"
   expect2 "missing 'checkpoint_bytes_per_rank'" "$T/m.json" --profile "$PROF"
   expect2 "cannot open" "$T/nope.json" --profile "$PROF"
+  python3 -c "import json,sys; d=json.load(open('$RUN')); d['disk_saves'][0]['rank']=9; json.dump(d, open('$T/r9.json','w'))"
+  expect2 "disk_saves\[\]: rank 9 outside 0..3" "$T/r9.json" --profile "$PROF"
+  expect2 "disk-overlap" "$RUN" --profile "$PROF" --disk-overlap fair-share
   # A good comparison: JSON written, exit 0 or 1 only.
   rc=0; "$SIM" compare "$RUN" --profile "$PROF" --json "$T/c.json" -j 1 > /dev/null || rc=$?
   [ "$rc" -le 1 ] && [ -s "$T/c.json" ] || { echo "compare on committed run: exit $rc"; exit 1; }
@@ -138,7 +141,7 @@ PY
   # Disk writers at once; fresh shared-memory writers at once (two thirds of this run's memory saves go
   # into slots their process has not mapped, so the median is the fresh cost).
   DISK_RUN="$SRC/results/cpu/compare-vm/runs/small-disk.json"
-  # (Also without its disk_saves list: the prediction must not depend on it, checked below.)
+  # (Also without its disk_saves list: every rank then pays the all-at-once cost, checked below.)
   python3 -c "import json, sys; d = json.load(open(sys.argv[1])); d.pop('disk_saves', None); json.dump(d, open(sys.argv[2], 'w'))" \
     "$DISK_RUN" "$T/no-starts.json"
   expect_concurrent_cost "$T/no-starts.json" local_disk_write_concurrent save_disk_s concurrent-writers
@@ -233,25 +236,31 @@ slowdown_bytes = (a1["predicted_s"] - b2["predicted_s"]) / (b / 1e8 - b / 2e8)
 assert slowdown_alpha >= 1 - 1e-9, slowdown_alpha
 assert abs(slowdown_alpha - slowdown_bytes) <= 1e-6 * slowdown_alpha, (slowdown_alpha, slowdown_bytes)
 PY
-  # A run that lists its disk saves' start times (disk_saves, as the committed runs do) is
-  # predicted the same: every rank of a save pays the concurrent writers' cost, what the hand
-  # check results/cpu/compare-vm/fair_share_replay.py calls "all at once".
-  for r in "$DISK_RUN:ws" "$T/no-starts.json:ns"; do
-    rc=0; "$SIM" compare "${r%:*}" --profile "$PROF" --no-engine --json "$T/${r##*:}.json" > /dev/null || rc=$?
-    [ "$rc" -le 1 ] || { echo "compare ${r%:*}: exit $rc"; exit 1; }
+  # A run that lists its disk saves' start times (disk_saves, as the committed runs do): each rank
+  # takes the all-at-once cost less its delay after the save's first start, what the hand check
+  # results/cpu/compare-vm/fair_share_replay.py calls "finish together"; without the starts, or
+  # with --disk-overlap all-at-once, every rank pays the all-at-once cost.
+  for r in "$DISK_RUN:ws:finish-together" "$T/no-starts.json:ns:finish-together" "$DISK_RUN:aa:all-at-once"; do
+    f=${r%%:*}; rest=${r#*:}; label=${rest%%:*}; overlap=${rest#*:}
+    rc=0; "$SIM" compare "$f" --profile "$PROF" --no-engine --disk-overlap "$overlap" --json "$T/$label.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare $f: exit $rc"; exit 1; }
   done
-  python3 - "$T/ws.json" "$PROF" "$SRC/results/cpu/compare-vm/runs/small-disk.events" "$SRC/results/cpu/compare-vm" "$T/ns.json" <<'PY'
+  python3 - "$T/ws.json" "$PROF" "$SRC/results/cpu/compare-vm/runs/small-disk.events" "$SRC/results/cpu/compare-vm" "$T/ns.json" "$T/aa.json" <<'PY'
 import json, statistics, sys
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, sys.argv[4])
-from fair_share_replay import concurrent_writers, replay
-_, _, all_at_once = replay(sys.argv[3], *concurrent_writers(sys.argv[2]))
-want = statistics.median(all_at_once)
+from fair_share_replay import concurrent_writers, finish_together, lone_writer, replay
+alpha, aggregate = concurrent_writers(sys.argv[2])
+_, _, all_at_once = replay(sys.argv[3], alpha, aggregate)
+together = statistics.median(finish_together(sys.argv[3], alpha, aggregate, lone_writer(sys.argv[2])))
 disk_row = lambda path: next(p for p in json.load(open(path))["runs"][0]["phases"] if p["phase"] == "save_disk_s")
-row, without_starts = disk_row(sys.argv[1]), disk_row(sys.argv[5])
-assert abs(row["predicted_s"] - want) <= 1e-6 * want, (row["predicted_s"], want)
-assert row["predicted_s"] == without_starts["predicted_s"], (row["predicted_s"], without_starts["predicted_s"])
-assert "concurrent-writers benchmark" in row["note"], row["note"]
+row, without_starts, forced = disk_row(sys.argv[1]), disk_row(sys.argv[5]), disk_row(sys.argv[6])
+assert abs(row["predicted_s"] - together) <= 1e-6 * together, (row["predicted_s"], together)
+assert row["predicted_s"] < without_starts["predicted_s"], (row["predicted_s"], without_starts["predicted_s"])
+for r in (without_starts, forced):
+    assert abs(r["predicted_s"] - statistics.median(all_at_once)) <= 1e-6 * r["predicted_s"], (r, statistics.median(all_at_once))
+assert "finishing together after the run's measured write starts in 14 of 14 saves" in row["note"], row["note"]
+assert json.load(open(sys.argv[6]))["disk_overlap"] == "all-at-once"
 # Every recovery from disk: the retrieval over all (one) tiers is checked.
 rows = {p["phase"]: p for p in json.load(open(sys.argv[1]))["runs"][0]["phases"]}
 assert rows["recovery_retrieval_s"]["checked"] and rows["recovery_retrieval_disk_s"]["checked"], rows["recovery_retrieval_s"]

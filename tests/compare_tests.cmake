@@ -2,6 +2,7 @@
 # component, a quick calibration and the comparison. Included by tests/CMakeLists.txt when
 # gemini_engine exists.
 gemini_test(compare_medians_test LIBS gemini_engine)
+gemini_test(disk_overlap_test LIBS gemini_engine)
 add_test(NAME compare_cli
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/compare_test.sh cli $<TARGET_FILE:gemini-sim> ${PROJECT_SOURCE_DIR})
 set_tests_properties(compare_cli PROPERTIES TIMEOUT 60)

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "cli_support.hpp"
 #include "gemini/failure_log.hpp"
 #include "gemini/failure_trace.hpp"
 
@@ -26,13 +27,10 @@ Scenario base(int machines, double horizon_s) {
   return s;
 }
 
-// Writes `text` to a fresh file under the test's temp dir and returns its path.
+// Writes `text` to a file in this test process's scratch directory (removed at exit).
 std::string write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("gemini-fs-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path p = dir / name;
-  std::ofstream(p) << text;
-  return p.string();
+  static const gemini::test::Scratch scratch("gemini-fs-test-");
+  return scratch.write(name, text);
 }
 
 TEST(WeibullFailures, MeanTimeBetweenFailuresAndShape) {

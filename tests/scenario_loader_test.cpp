@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "cli_support.hpp"
 #include "gemini/scenario.hpp"
 
 namespace gemini {
@@ -225,8 +226,8 @@ namespace gemini {
 namespace {
 
 TEST(CalibratedProfile, MeasuredFiguresReplaceDatasheetOnesAndOverridesWin) {
-  const fs::path dir = fs::temp_directory_path() / ("gemini-profile-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const gemini::test::Scratch scratch("gemini-profile-test-");
+  const fs::path& dir = scratch.dir;
   const std::string profile = kSourceDir + "/calibrate/profiles/h100-sxm-80gb.yaml";
   const fs::path path = dir / "calibrated.yaml";
   std::ofstream(path) << "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n"

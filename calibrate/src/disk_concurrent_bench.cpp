@@ -93,6 +93,10 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     const Rounds rounds_wanted = concurrent_rounds(sweep, n, writers);
     const int warm = rounds_wanted.warmups, reps = rounds_wanted.reps;
     std::vector<double> tw, tr, slowest_read, rounds, tb, slowest_beside;
+    // Each writer's own seconds, by release order: with a stagger, whether the first to start
+    // finishes sooner (the disk shared among the writers active at each moment) or all finish
+    // together (one journal commit serving every fsync) shows here, not in the pooled median.
+    std::vector<std::vector<double>> by_writer(static_cast<size_t>(writers));
     // Streaming neighbours copy images of this size, as the survivors would.
     std::optional<detail::MemoryStreamers> streamers;
     if (want_beside) streamers.emplace(halves[1], n);
@@ -122,6 +126,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
       }
       if (k < warm) continue;
       tw.insert(tw.end(), wrote.begin(), wrote.end());
+      for (size_t j = 0; j < wrote.size(); ++j) by_writer[j].push_back(wrote[j]);
       tr.insert(tr.end(), read.begin(), read.end());
       tb.insert(tb.end(), read_beside.begin(), read_beside.end());
       if (!read.empty()) slowest_read.push_back(*std::max_element(read.begin(), read.end()));
@@ -129,7 +134,13 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
       rounds.push_back(round_s);
     }
     const nlohmann::json extra = {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}};
-    if (want_write) add_point(w, n, summarize(tw), progress, extra);
+    if (want_write) {
+      nlohmann::json writer_medians = nlohmann::json::array();
+      for (const std::vector<double>& own_s : by_writer) writer_medians.push_back(summarize(own_s).median_s);
+      nlohmann::json write_extra = extra;
+      write_extra["writer_medians_s"] = writer_medians;
+      add_point(w, n, summarize(tw), progress, write_extra);
+    }
     for (auto [r, wanted, each, slowest] : {std::tuple{&rd, want_read, &tr, &slowest_read},
                                             std::tuple{&beside, want_beside, &tb, &slowest_beside}}) {
       if (!wanted) continue;

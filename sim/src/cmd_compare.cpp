@@ -135,7 +135,7 @@ int compare_command(const CompareOptions& o) {
   for (size_t i = 0; i < runs.size(); ++i) {
     std::vector<std::string> from_medians;
     const HostCosts run_costs = medians ? costs_at_size(costs, *medians, runs[i].image_bytes, &from_medians) : costs;
-    comparisons[i] = predict_closed_form(runs[i], run_costs, o.min_phase_s, &inputs[i]);
+    comparisons[i] = predict_closed_form(runs[i], run_costs, o.min_phase_s, &inputs[i], o.disk_overlap);
     if (medians) comparisons[i].notes.push_back(medians_note(from_medians, runs[i].image_bytes));
   }
   disambiguate_labels(comparisons);
@@ -179,6 +179,10 @@ int compare_command(const CompareOptions& o) {
 
   std::printf("gemini-sim compare: profile %s (%s)\n", costs.path.c_str(), costs.source.c_str());
   std::printf("costs: %s\n", cost_source(o).c_str());
+  std::printf("disk saves whose ranks started apart: %s\n",
+              o.disk_overlap == DiskOverlap::finish_together
+                  ? "finish-together (each rank: the all-at-once cost less its delay after the first start)"
+                  : "all-at-once (every rank pays the all-at-once cost)");
   std::printf("methods: closed-form = profile costs through real/'s save/load path; engine = SimGrid trial "
               "replaying the failures;\n         input = measured value used as is (not predicted, not checked). "
               "Checked: non-input phases with measured median > %.3f s, tolerance %.0f%%.\n",
@@ -222,6 +226,7 @@ int compare_command(const CompareOptions& o) {
     const json doc = {{"schema", "gemini-compare/1"},
                       {"profile", {{"path", costs.path}, {"name", costs.name}, {"source", costs.source}}},
                       {"costs", medians ? json{{"from", "medians"}, {"path", o.medians_path}} : json{{"from", "fit"}}},
+                      {"disk_overlap", disk_overlap_name(o.disk_overlap)},
                       {"tolerance", o.tolerance},
                       {"min_phase_s", o.min_phase_s},
                       {"engine", !o.no_engine},

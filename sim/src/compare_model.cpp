@@ -156,7 +156,7 @@ PhaseRow row(const std::string& phase, const std::string& method, const Measured
 }  // namespace
 
 RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, double threshold_s,
-                                  EnginePlanInputs* engine) {
+                                  EnginePlanInputs* engine, DiskOverlap disk_overlap) {
   RunComparison out;
   out.path = run.path;
   out.label = run.preset + "/" + run.strategy;
@@ -201,15 +201,27 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   // A memory save into a slot the process has not mapped yet (fresh) or has (a plain copy).
   const double mem_fresh_s = cpu_shared_s(k.shm_write_fresh, k.shm_write_fresh_concurrent, R, c_save, b);
   const double mem_mapped_s = cpu_shared_s(k.memcpy, k.memcpy_concurrent, R, c_save, b);
-  // A disk save: all R ranks write their image to the one disk at once, each paying the
-  // concurrent writers' cost even where the run's ranks started apart: their writes finish
-  // together (in every small run of the 21:40 and 00:20 comparisons the first rank to start
-  // took as long as the last or longer, and the ends lay closer together than the starts), so
-  // a fair share of the disk over their measured starts, which compare used from 18:06 to
-  // 00:20, predicted the early starters' savings that do not happen (docs/VALIDATION.md
+  // A disk save: the R ranks write their images to the one disk, each paying the concurrent
+  // writers' cost when all start at once. Where the run lists when each rank started writing,
+  // they finish together (disk_overlap.hpp): a rank starting d after the first takes that cost
+  // less d. A fair share of the disk over the starts, which compare used from 18:06 to 00:20 on
+  // 2026-11-27/28, predicted early starters' savings that do not happen (docs/VALIDATION.md
   // "Disk saves").
   const double disk_s = disk_shared_s(k.disk_write, k.disk_write_concurrent, R, b);
-  const std::vector<double> disk_round_s(static_cast<size_t>(R), disk_s);
+  const double lone_disk_s = k.disk_write.seconds(b);
+  const bool overlap_from_starts = disk_overlap == DiskOverlap::finish_together && measured_with(k.disk_write_concurrent, R);
+  int disk_rounds = 0, disk_rounds_from_starts = 0;
+  auto disk_round_s = [&](size_t generation, int64_t iteration) {
+    ++disk_rounds;
+    std::vector<double> all_at_once(static_cast<size_t>(R), disk_s);
+    if (!overlap_from_starts) return all_at_once;
+    const auto found = run.disk_save_starts_s.find({static_cast<int64_t>(generation), iteration});
+    if (found == run.disk_save_starts_s.end()) return all_at_once;
+    const std::vector<double>& starts = found->second;
+    if (std::any_of(starts.begin(), starts.end(), [](double s) { return std::isnan(s); })) return all_at_once;
+    ++disk_rounds_from_starts;
+    return finish_together_seconds(starts, disk_s, lone_disk_s);
+  };
   // Replication (gemini): training (R threads), R senders and R receivers (checksumming on t
   // threads each) run at once. With the concurrent loopback benchmark measured for R transfers,
   // their cost is measured (how a transfer's two threads share the CPUs with the others') and
@@ -281,7 +293,7 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
         }
         memory_saves.insert(memory_saves.end(), mem_s.begin(), mem_s.end());
       }
-      const std::vector<double> d_s = persist ? disk_round_s : std::vector<double>(static_cast<size_t>(R), 0.0);
+      const std::vector<double> d_s = persist ? disk_round_s(g, it) : std::vector<double>(static_cast<size_t>(R), 0.0);
       if (persist) disk_saves.insert(disk_saves.end(), d_s.begin(), d_s.end());
       double slowest_store_s = 0;  // the next step's all-reduce waits for the slowest rank's save
       for (int r = 0; r < R; ++r) {
@@ -418,8 +430,11 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   if (!disk_saves.empty()) {
     out.rows.push_back(row("save_disk_s", "closed-form", run, disk_saves, threshold_s,
                            "write + fsync + rename, " + std::to_string(R) + " ranks through one disk" +
-                               (measured_with(k.disk_write_concurrent, R) ? " (concurrent-writers benchmark)"
-                                                                           : " (single-writer bandwidth shared)")));
+                               (!measured_with(k.disk_write_concurrent, R) ? " (single-writer bandwidth shared)"
+                                : disk_rounds_from_starts > 0
+                                    ? " (concurrent-writers benchmark; finishing together after the run's measured write starts in " +
+                                          std::to_string(disk_rounds_from_starts) + " of " + std::to_string(disk_rounds) + " saves)"
+                                    : " (concurrent-writers benchmark)")));
   }
   if (gemini) {
     const std::string n = std::string(transfers_measured ? "concurrent loopback TCP + the receivers' XXH64 (+ fresh slot) sharing the CPUs"

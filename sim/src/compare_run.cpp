@@ -1,6 +1,7 @@
 // Reads gemini-launch's run JSON (schema gemini-run/1, docs/REAL.md) for `gemini-sim compare`.
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -149,6 +150,16 @@ MeasuredRun load_measured_run(const std::string& path) {
   m.completed = outcome.value("completed", false);
   m.wall_s = r.number(outcome, "wall_s", "outcome");
   if (outcome.contains("shutdown_s")) m.shutdown_s = r.number(outcome, "shutdown_s", "outcome");
+  if (root.contains("disk_saves")) {
+    for (const json& d : r.at(root, "disk_saves", "the file")) {
+      const int64_t rank = r.integer(d, "rank", "disk_saves[]");
+      if (rank < 0 || rank >= m.ranks) r.fail("disk_saves[]: rank " + std::to_string(rank) + " outside 0.." + std::to_string(m.ranks - 1));
+      std::vector<double>& starts =
+          m.disk_save_starts_s[{r.integer(d, "generation", "disk_saves[]"), r.integer(d, "iteration", "disk_saves[]")}];
+      starts.resize(static_cast<size_t>(m.ranks), std::numeric_limits<double>::quiet_NaN());
+      starts[static_cast<size_t>(rank)] = r.number(d, "start_s", "disk_saves[]");
+    }
+  }
   return m;
 }
 

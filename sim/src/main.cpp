@@ -89,6 +89,12 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--medians", compare.medians_path,
                           "gemini-calibrate --out-json of the profile's calibration: predict from its medians at each "
                           "run's size instead of the fitted lines");
+  std::string disk_overlap = gemini::disk_overlap_name(compare.disk_overlap);
+  compare_cmd
+      ->add_option("--disk-overlap", disk_overlap,
+                   "ranks of a disk save that the run lists starting apart: finish-together (each takes the all-at-once "
+                   "cost less its delay after the first start; the default) or all-at-once (each pays the all-at-once cost)")
+      ->check(CLI::IsMember({"finish-together", "all-at-once"}));
   compare_cmd->add_option("--tolerance", compare.tolerance, "relative error allowed on checked phases (0.15 = 15%)")
       ->check(CLI::PositiveNumber);
   compare_cmd->add_option("--min-phase", compare.min_phase_s, "check only phases whose measured median exceeds this (s)")
@@ -98,6 +104,7 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    compare.disk_overlap = *gemini::parse_disk_overlap(disk_overlap);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? gemini::kExitOk : gemini::kExitBadInput;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "gemini/disk_overlap.hpp"
 #include "gemini/hardware.hpp"
 #include "gemini/hardware_profile_file.hpp"
 
@@ -116,6 +117,10 @@ struct MeasuredRun {
   bool completed = false;
   double wall_s = 0;
   double shutdown_s = 0;  // last rank done -> launcher's report (input); 0 in runs that predate it
+  // Each disk save's ranks' write starts (s since launch), by (generation, iteration), indexed by
+  // rank (NaN for a rank the run does not list): how far apart the writers started, an input.
+  // Empty for runs that predate `disk_saves`.
+  std::map<std::pair<int64_t, int64_t>, std::vector<double>> disk_save_starts_s;
 };
 
 // Throws RunFileError on unreadable JSON, a wrong schema or missing fields.
@@ -174,9 +179,11 @@ struct EnginePlanInputs {
   std::vector<double> failure_at_s;
 };
 
-// Closed-form predictions of every phase, plus the engine's inputs.
+// Closed-form predictions of every phase, plus the engine's inputs. disk_overlap: how the ranks
+// of a disk save that the run lists apart (disk_save_starts_s) share the disk.
 RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& costs, double threshold_s,
-                                  EnginePlanInputs* engine_inputs);
+                                  EnginePlanInputs* engine_inputs,
+                                  DiskOverlap disk_overlap = DiskOverlap::finish_together);
 // Simulates the run in this process (one SimGrid engine: call it in a fresh process).
 EngineOutcome simulate_run(const MeasuredRun& run, const EnginePlanInputs& inputs);
 // Adds the engine rows to a comparison.
@@ -193,6 +200,7 @@ struct CompareOptions {
   // (costs_at_size) instead of the profile's fitted lines. Empty: the fits.
   std::string medians_path;
   std::string json_path;
+  DiskOverlap disk_overlap = DiskOverlap::finish_together;  // disk saves whose ranks started apart
   double tolerance = 0.15;        // relative error allowed on checked phases
   double min_phase_s = 0.05;      // phases whose measured median is at most this are not checked
   bool no_engine = false;         // closed forms only

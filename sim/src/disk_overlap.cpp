@@ -1,0 +1,25 @@
+#include "gemini/disk_overlap.hpp"
+
+#include <algorithm>
+
+namespace gemini {
+
+const char* disk_overlap_name(DiskOverlap overlap) {
+  return overlap == DiskOverlap::finish_together ? "finish-together" : "all-at-once";
+}
+
+std::optional<DiskOverlap> parse_disk_overlap(const std::string& name) {
+  for (DiskOverlap o : {DiskOverlap::finish_together, DiskOverlap::all_at_once})
+    if (name == disk_overlap_name(o)) return o;
+  return std::nullopt;
+}
+
+std::vector<double> finish_together_seconds(const std::vector<double>& starts_s, double all_at_once_s, double lone_s) {
+  std::vector<double> seconds;
+  if (starts_s.empty()) return seconds;
+  const double first = *std::min_element(starts_s.begin(), starts_s.end());
+  for (double s : starts_s) seconds.push_back(std::max(lone_s, all_at_once_s - (s - first)));
+  return seconds;
+}
+
+}  // namespace gemini
