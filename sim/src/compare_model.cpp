@@ -1,15 +1,11 @@
 // Closed-form predictions of a real/ run's phases from a calibrated host profile.
 //
 // The model follows what real/ does (real/src/rank_worker.cpp, memory_store.cpp, disk_store.cpp,
-// replica.cpp); docs/VALIDATION.md states it in prose. Every rank of the run lives on this one
-// host, so three kinds of sharing are modelled, all from the run's own figures:
-//   - CPU: k single-threaded tasks runnable at once on C logical CPUs each run max(1, k / C)
-//     times slower than the benchmark, which ran alone (C = environment.cpu_count); a checksum
-//     spreads over the run's --threads threads per rank;
-//   - the disk: n ranks writing or reading at once move n images through one device;
-//   - the GPU (a cuda run): the ranks on one GPU (all R of them on a one-GPU host; real/ spreads
-//     "cuda" ranks over the GPUs, run.gpus_used) share its PCIe link for their snapshot copies
-//     (device to pinned host buffer) and restores (back), which happen at once.
+// replica.cpp); docs/VALIDATION.md states it in prose. How the run's ranks share this one host's
+// CPUs, disk and loopback is in compare_sharing.hpp. On a GPU (a cuda run) the ranks on one GPU
+// (all R of them on a one-GPU host; real/ spreads "cuda" ranks over the GPUs, run.gpus_used)
+// share its PCIe link for their snapshot copies (device to pinned host buffer) and restores
+// (back), which happen at once.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -18,84 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "compare_sharing.hpp"
 #include "gemini/compare.hpp"
 
 namespace gemini::compare {
 namespace {
-
-double share(double runnable, int cpus) { return std::max(1.0, runnable / std::max(1, cpus)); }
-
-// A TCP transfer needs its sender and receiver thread; the benchmark ran them on min(2, C)
-// CPUs. With `runnable` threads sharing C CPUs each thread gets C / runnable of one.
-double tcp_slowdown(double runnable, int cpus) {
-  const int c = std::max(1, cpus);
-  return std::max(1.0, runnable * std::min(2, c) / (2.0 * c));
-}
-
-bool measured_with(const ConcurrentCost& many, int n) { return n >= 2 && n == many.concurrency; }
-
-// How much of a CPU one thread of a TCP transfer keeps busy (1: all the time). A loopback
-// transfer's threads also wait on each other, so the concurrent benchmark's n transfers (2n
-// threads) slowed each by less than tcp_slowdown(2n, C), which counts every thread runnable
-// all the time; the ratio is their load. 1 where the benchmark is missing or its threads fit
-// the CPUs (nothing to learn from it).
-double tcp_thread_load(const HostCosts& k, int cpus, double bytes) {
-  const int n = k.tcp_concurrent.concurrency;
-  const double all_busy = tcp_slowdown(2.0 * n, cpus);
-  if (n < 2 || all_busy <= 1.0 || k.tcp_concurrent.each.bandwidth_bytes_per_s <= 0) return 1.0;
-  const double measured = k.tcp_concurrent.each.seconds(bytes) / k.tcp.seconds(bytes);
-  return std::clamp(measured / all_busy, 1.0 / all_busy, 1.0);
-}
-
-// Seconds for each of `n` ranks moving `bytes` through the one disk at once: the concurrent
-// benchmark's cost when it ran with exactly n, else n images through the single-writer
-// bandwidth (which misses the cost of concurrent fsyncs: docs/VALIDATION.md).
-double disk_shared_s(const LinearCost& one, const ConcurrentCost& many, int n, double bytes) {
-  if (measured_with(many, n)) return many.each.seconds(bytes);
-  return one.alpha_s + std::max(1, n) * bytes / one.bandwidth_bytes_per_s;
-}
-
-// Seconds until the last of `n` ranks reading through the one disk at once is done (a recovery
-// waits for it): the concurrent benchmark's slowest reader per round where it recorded that,
-// else the per-reader cost of disk_shared_s.
-double disk_last_reader_s(const LinearCost& one, const ConcurrentCost& many, int n, double bytes) {
-  if (measured_with(many, n) && many.slowest) return many.slowest->seconds(bytes);
-  return disk_shared_s(one, many, n, bytes);
-}
-
-// Whether the beside-memory read benchmark ran with the split a recovery has: `n_disk` ranks
-// reading from disk while the `others` retrieve from memory or peers.
-bool beside_memory_split(const HostCosts& k, int n_disk, int others) {
-  return others > 0 && measured_with(k.disk_read_beside_memory, n_disk) && k.disk_read_beside_memory.neighbours == others;
-}
-
-// Seconds until the last of a recovery's `n_disk` cold readers is done while its `others` ranks
-// retrieve from memory or peers. Beside them the readers got about the beside-memory
-// benchmark's rate for the whole read, not only while the others streamed
-// (results/cpu/disk-read-pairs/summary.txt), so it is charged for all of it.
-double disk_recovery_read_s(const HostCosts& k, int n_disk, int others, double bytes) {
-  if (beside_memory_split(k, n_disk, others)) return k.disk_read_beside_memory.last().seconds(bytes);
-  return disk_last_reader_s(k.disk_read, k.disk_read_concurrent, n_disk, bytes);
-}
-
-// Seconds of one peer fetch's transfer (holder's segment to the restarted rank's new buffer)
-// with its threads slowed to `slowdown` and its other CPU work to `cpu_share`: tcp-loopback-fresh,
-// measured on that path (both ends fault their pages in), where the profile has it; else the
-// resident-buffer transfer plus an estimate of the receiver's faults (a copy out of a fresh
-// shm mapping minus a copy between resident buffers).
-double peer_fetch_transfer_s(const HostCosts& k, double slowdown, double cpu_share, double bytes) {
-  if (k.tcp_fresh) return slowdown * k.tcp_fresh->seconds(bytes);
-  return slowdown * k.tcp.seconds(bytes) +
-         cpu_share * std::max(0.0, k.shm_read_fresh.seconds(bytes) - k.memcpy.seconds(bytes));
-}
-
-// Seconds for each of `n` single-threaded tasks on the CPUs at once: the concurrent benchmark's
-// cost when it ran with exactly n (time-sharing and the memory bus measured together), else the
-// lone benchmark slowed by the CPU share.
-double cpu_shared_s(const LinearCost& one, const ConcurrentCost& many, int n, double cpu_share, double bytes) {
-  if (measured_with(many, n)) return many.each.seconds(bytes);
-  return cpu_share * one.seconds(bytes);
-}
 
 // The mean of v, or `empty` when there is nothing to average.
 double mean_or(const std::vector<double>& v, double empty) {
