@@ -39,7 +39,7 @@ TEST(FinishTogether, WritersStartingTogetherPayTheAllAtOnceCost) {
 }
 
 TEST(DiskOverlapNames, RoundTripAndRejectOthers) {
-  for (DiskOverlap o : {DiskOverlap::finish_together, DiskOverlap::all_at_once})
+  for (DiskOverlap o : kDiskOverlaps)
     EXPECT_EQ(parse_disk_overlap(disk_overlap_name(o)), o);
   EXPECT_FALSE(parse_disk_overlap("fair-share").has_value());
 }

@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "cli_support.hpp"
@@ -15,7 +13,6 @@
 namespace gemini {
 namespace {
 
-namespace fs = std::filesystem;
 constexpr double kDay = 86400;
 
 Scenario base(int machines, double horizon_s) {

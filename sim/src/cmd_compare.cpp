@@ -179,10 +179,8 @@ int compare_command(const CompareOptions& o) {
 
   std::printf("gemini-sim compare: profile %s (%s)\n", costs.path.c_str(), costs.source.c_str());
   std::printf("costs: %s\n", cost_source(o).c_str());
-  std::printf("disk saves whose ranks started apart: %s\n",
-              o.disk_overlap == DiskOverlap::finish_together
-                  ? "finish-together (each rank: the all-at-once cost less its delay after the first start)"
-                  : "all-at-once (every rank pays the all-at-once cost)");
+  std::printf("disk saves whose ranks started apart: %s (%s)\n", disk_overlap_name(o.disk_overlap),
+              disk_overlap_description(o.disk_overlap));
   std::printf("methods: closed-form = profile costs through real/'s save/load path; engine = SimGrid trial "
               "replaying the failures;\n         input = measured value used as is (not predicted, not checked). "
               "Checked: non-input phases with measured median > %.3f s, tolerance %.0f%%.\n",

@@ -8,8 +8,13 @@ const char* disk_overlap_name(DiskOverlap overlap) {
   return overlap == DiskOverlap::finish_together ? "finish-together" : "all-at-once";
 }
 
+const char* disk_overlap_description(DiskOverlap overlap) {
+  return overlap == DiskOverlap::finish_together ? "each rank: the all-at-once cost less its delay after the first start"
+                                                 : "every rank pays the all-at-once cost";
+}
+
 std::optional<DiskOverlap> parse_disk_overlap(const std::string& name) {
-  for (DiskOverlap o : {DiskOverlap::finish_together, DiskOverlap::all_at_once})
+  for (DiskOverlap o : kDiskOverlaps)
     if (name == disk_overlap_name(o)) return o;
   return std::nullopt;
 }

@@ -2,6 +2,9 @@
 // Only this file includes CLI11; each subcommand lives in its own cmd_*.cpp.
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 #include "gemini/commands.hpp"
 #include "gemini/compare.hpp"
 #include "gemini/sweep_commands.hpp"
@@ -90,11 +93,14 @@ int main(int argc, char** argv) {
                           "gemini-calibrate --out-json of the profile's calibration: predict from its medians at each "
                           "run's size instead of the fitted lines");
   std::string disk_overlap = gemini::disk_overlap_name(compare.disk_overlap);
-  compare_cmd
-      ->add_option("--disk-overlap", disk_overlap,
-                   "ranks of a disk save that the run lists starting apart: finish-together (each takes the all-at-once "
-                   "cost less its delay after the first start; the default) or all-at-once (each pays the all-at-once cost)")
-      ->check(CLI::IsMember({"finish-together", "all-at-once"}));
+  std::vector<std::string> overlap_names;
+  std::string overlap_help = "ranks of a disk save that the run lists starting apart:";
+  for (gemini::DiskOverlap o : gemini::kDiskOverlaps) {
+    overlap_names.push_back(gemini::disk_overlap_name(o));
+    overlap_help += std::string(overlap_names.size() > 1 ? "; " : " ") + overlap_names.back() + " (" +
+                    gemini::disk_overlap_description(o) + (o == compare.disk_overlap ? ", the default)" : ")");
+  }
+  compare_cmd->add_option("--disk-overlap", disk_overlap, overlap_help)->check(CLI::IsMember(overlap_names));
   compare_cmd->add_option("--tolerance", compare.tolerance, "relative error allowed on checked phases (0.15 = 15%)")
       ->check(CLI::PositiveNumber);
   compare_cmd->add_option("--min-phase", compare.min_phase_s, "check only phases whose measured median exceeds this (s)")

@@ -16,7 +16,11 @@ enum class DiskOverlap {
   all_at_once,      // every writer pays the all-at-once cost, whatever its start
 };
 
-const char* disk_overlap_name(DiskOverlap overlap);
+inline constexpr DiskOverlap kDiskOverlaps[] = {DiskOverlap::finish_together, DiskOverlap::all_at_once};
+
+const char* disk_overlap_name(DiskOverlap overlap);  // as --disk-overlap and compare's JSON spell it
+// What the model charges each rank, in words (help text and compare's report).
+const char* disk_overlap_description(DiskOverlap overlap);
 std::optional<DiskOverlap> parse_disk_overlap(const std::string& name);
 
 // Each writer's seconds when all end at the first start plus all_at_once_s (what each takes when
