@@ -78,7 +78,10 @@ TEST(calibrate_cli_test, quick_run_writes_every_benchmark) {
 
 // Two *-concurrent results run with `concurrency` threads and --max-bytes 3 x 4 MiB or less,
 // --reps 2: sizes 1 and 4 MiB (per thread), every thread's time a sample.
-static void expect_two_concurrent_results(const std::string& json_path, int concurrency) {
+// Two concurrent results of `concurrency` participants each, with `points` sizes (4x apart from
+// 1 MiB: concurrency x the next one does not fit --max-bytes) of `rounds` rounds each.
+static void expect_two_concurrent_results(const std::string& json_path, int concurrency, size_t points = 2,
+                                          int rounds = 2) {
   std::ifstream f(json_path);
   const auto j = nlohmann::json::parse(f);
   ASSERT_EQ(j["benchmarks"].size(), 2u);
@@ -86,9 +89,9 @@ static void expect_two_concurrent_results(const std::string& json_path, int conc
     SCOPED_TRACE(b["name"].get<std::string>());
     EXPECT_EQ(b["status"], "ok");
     EXPECT_EQ(b["extra"]["concurrency"], concurrency);
-    ASSERT_EQ(b["points"].size(), 2u);  // 1 and 4 MiB: concurrency x 16 MiB does not fit
+    ASSERT_EQ(b["points"].size(), points);
     EXPECT_EQ(b["points"][1]["bytes"], 4194304.0);
-    EXPECT_EQ(b["points"][1]["count"], 2 * concurrency);  // 2 rounds x every thread
+    EXPECT_EQ(b["points"][1]["count"], rounds * concurrency);  // every participant of every round
     EXPECT_GT(b["points"][1]["median_s"].get<double>(), 0.0);
   }
 }
@@ -98,10 +101,12 @@ static void expect_two_concurrent_results(const std::string& json_path, int conc
 TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
   TmpDir d;
   const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
-  ASSERT_EQ(run("--benchmarks disk-write-concurrent,disk-read-cold-concurrent --concurrency 3 --max-bytes 12MiB "
-                "--disk-stagger-ms 1 --reps 2 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
+  // Three sizes 16x apart and three rounds each: with two rounds at 1 and 4 MiB the slowest
+  // reader's medians could fall with size on a loaded machine, leaving no line to fit.
+  ASSERT_EQ(run("--benchmarks disk-write-concurrent,disk-read-cold-concurrent --concurrency 3 --max-bytes 48MiB "
+                "--disk-stagger-ms 1 --reps 3 --warmups 0 --dir " + d.path + " --out-json " + json + " --out-profile " + yaml + " --quiet"),
             0);
-  expect_two_concurrent_results(json, 3);
+  expect_two_concurrent_results(json, 3, 3, 3);  // 1, 4 and 16 MiB
   {
     std::ifstream f(json);
     const auto j = nlohmann::json::parse(f);
@@ -112,7 +117,7 @@ TEST(calibrate_cli_test, concurrent_disk_benchmarks_are_per_writer) {
     ASSERT_EQ(rd["name"], "disk-read-cold-concurrent");
     for (const auto& p : rd["points"]) {
       ASSERT_TRUE(p.contains("slowest")) << p.dump();
-      EXPECT_EQ(p["slowest"]["count"], 2);  // one per round
+      EXPECT_EQ(p["slowest"]["count"], 3);  // one per round
       EXPECT_GE(p["slowest"]["median_s"].get<double>(), p["median_s"].get<double>());
     }
     EXPECT_TRUE(rd.contains("fit_slowest"));

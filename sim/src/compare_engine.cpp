@@ -18,18 +18,23 @@ namespace {
 double finish_from(double t, int64_t it, int64_t target, const MeasuredRun& run, const EnginePlanInputs& in) {
   for (int64_t i = it + 1; i <= target; ++i) {
     t += in.step_s;
-    const bool ckpt = i % run.interval == 0;
-    if (run.strategy == "disk") {
-      if (ckpt) t += in.persistent_stall_s;
-    } else {
-      if (ckpt) t += in.save_stall_s;
-      if (run.persistent_interval > 0 && i % run.persistent_interval == 0) t += in.persistent_stall_s;
-    }
+    t = plus_saves_after_s(t, i, run, in);
   }
   return t;
 }
 
 }  // namespace
+
+double plus_saves_after_s(double t, int64_t iteration, const MeasuredRun& run, const EnginePlanInputs& in) {
+  const bool ckpt = iteration % run.interval == 0;
+  if (run.strategy == "disk") {
+    if (ckpt) t += in.persistent_stall_s;
+  } else {
+    if (ckpt) t += in.save_stall_s;
+    if (run.persistent_interval > 0 && iteration % run.persistent_interval == 0) t += in.persistent_stall_s;
+  }
+  return t;
+}
 
 EngineOutcome simulate_run(const MeasuredRun& run, const EnginePlanInputs& in) {
   EngineOutcome out;

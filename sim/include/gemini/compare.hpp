@@ -179,6 +179,10 @@ struct EnginePlanInputs {
   std::vector<double> failure_at_s;
 };
 
+// `t` plus the stalls of the saves after iteration `iteration` (none, a frequent one, a
+// persistent one or both), as the engine charges them.
+double plus_saves_after_s(double t, int64_t iteration, const MeasuredRun& run, const EnginePlanInputs& in);
+
 // Closed-form predictions of every phase, plus the engine's inputs. disk_overlap: how the ranks
 // of a disk save that the run lists apart (disk_save_starts_s) share the disk.
 RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& costs, double threshold_s,
