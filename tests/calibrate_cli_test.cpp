@@ -330,3 +330,24 @@ TEST(calibrate_cli_test, subset_and_bad_arguments) {
   EXPECT_EQ(run("--benchmarks nonsense --quiet --out-json '' --out-profile ''"), 2);
   EXPECT_EQ(run("--max-bytes 12XB --quiet --out-json '' --out-profile ''"), 2);
 }
+
+// --also-bytes: a run's own size is measured besides the sweep, in order, by the concurrent
+// benchmarks too where the participants' copies fit; a size outside every sweep is an error.
+TEST(calibrate_cli_test, also_bytes_are_measured_besides_the_sweep) {
+  TmpDir d;
+  const std::string json = d.path + "/a.json";
+  ASSERT_EQ(run("--benchmarks host-memcpy,host-memcpy-concurrent --concurrency 2 --max-bytes 16MiB --also-bytes 3000000,1.5MiB "
+                "--reps 2 --warmups 0 --out-profile '' --quiet --out-json " + json),
+            0);
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  const auto sizes_of = [&](size_t i) {
+    std::vector<double> v;
+    for (const auto& p : j["benchmarks"][i]["points"]) v.push_back(p["bytes"].get<double>());
+    return v;
+  };
+  EXPECT_EQ(sizes_of(0), (std::vector<double>{1 << 20, 1572864, 3000000, 4 << 20, 16 << 20}));
+  EXPECT_EQ(sizes_of(1), (std::vector<double>{1 << 20, 1572864, 3000000, 4 << 20}));  // 2 x 16 MiB do not fit
+  EXPECT_EQ(run("--benchmarks host-memcpy --max-bytes 16MiB --also-bytes 8GiB --quiet --out-json '' --out-profile ''"), 2);
+  EXPECT_EQ(run("--benchmarks host-memcpy --also-bytes 12XB --quiet --out-json '' --out-profile ''"), 2);
+}

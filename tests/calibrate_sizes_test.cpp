@@ -30,6 +30,16 @@ TEST(calibrate_sizes_test, sweep_is_geometric_and_ends_at_max) {
   EXPECT_THROW(size_sweep(1, 8, 1), std::invalid_argument);
 }
 
+// A run's own sizes join the sweep in order, once, and only inside its range.
+TEST(calibrate_sizes_test, run_sizes_join_the_sweep_inside_its_range) {
+  const std::vector<uint64_t> sweep = size_sweep(1 << 20, 64 << 20);  // 1, 4, 16, 64 MiB
+  const std::vector<uint64_t> got = with_sizes(sweep, {50907456, 11261312, 4 << 20, 50907456, 1 << 19, 128 << 20});
+  const std::vector<uint64_t> want = {1 << 20, 4 << 20, 11261312, 16 << 20, 50907456, 64 << 20};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(with_sizes(sweep, {}), sweep);
+  EXPECT_TRUE(with_sizes({}, {1 << 20}).empty());
+}
+
 TEST(calibrate_sizes_test, fewer_reps_for_big_sizes) {
   EXPECT_EQ(reps_for_size(1 << 20, 10), 10);
   EXPECT_EQ(reps_for_size(64 << 20, 10), 10);

@@ -102,6 +102,12 @@ int main(int argc, char** argv) {
   app.add_option("--min-bytes", min_bytes_s, "Smallest size (default 1MiB)");
   auto* gmax_opt = app.add_option("--gpu-max-bytes", gpu_max_bytes_s, "Largest GPU copy size (default 4GiB)");
   app.add_option("--size-factor", factor, "Ratio between successive sizes (default 4)")->check(CLI::Range(2u, 1024u));
+  std::vector<std::string> also_bytes_s;
+  app.add_option("--also-bytes", also_bytes_s,
+                 "Sizes to measure besides the sweep, e.g. the image a run's ranks move (real/'s checkpoint_bytes_per_rank): "
+                 "measured exactly there, which gemini-sim compare --medians reads, instead of between two sweep sizes; "
+                 "each must lie within the CPU or the GPU sweep")
+      ->delimiter(',');
   auto* reps_opt = app.add_option("--reps", reps, "Repetitions per size up to 64 MiB; fewer above (min 3)")
                        ->check(CLI::Range(1, 100000));
   app.add_option("--min-reps", reps_min, "Repetitions at the biggest sizes, at least (default 3)")
@@ -158,6 +164,16 @@ int main(int argc, char** argv) {
     const uint64_t min_b = parse_bytes(min_bytes_s);
     cpu.sizes = size_sweep(min_b, std::max(min_b, parse_bytes(max_bytes_s)), factor);
     gpu.sizes = size_sweep(min_b, std::max(min_b, parse_bytes(gpu_max_bytes_s)), factor);
+    std::vector<uint64_t> also;
+    for (const std::string& text : also_bytes_s) {
+      also.push_back(parse_bytes(text));
+      const auto inside = [n = also.back()](const std::vector<uint64_t>& sweep) { return n >= sweep.front() && n <= sweep.back(); };
+      if (!inside(cpu.sizes) && !inside(gpu.sizes))
+        throw std::invalid_argument("--also-bytes " + text + " lies outside the sweep (" + format_bytes(min_b) + " to " +
+                                    format_bytes(static_cast<double>(std::max(cpu.sizes.back(), gpu.sizes.back()))) + ")");
+    }
+    cpu.sizes = with_sizes(cpu.sizes, also);
+    gpu.sizes = with_sizes(gpu.sizes, also);
     wanted = expand_benchmarks(benchmarks_arg);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gemini-calibrate: %s\n", e.what());

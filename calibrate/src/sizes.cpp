@@ -59,6 +59,16 @@ std::vector<uint64_t> size_sweep(uint64_t min_bytes, uint64_t max_bytes, unsigne
   return sizes;
 }
 
+std::vector<uint64_t> with_sizes(std::vector<uint64_t> sweep, const std::vector<uint64_t>& also) {
+  if (sweep.empty()) return sweep;
+  const uint64_t lo = sweep.front(), hi = sweep.back();
+  for (uint64_t n : also)
+    if (n >= lo && n <= hi) sweep.push_back(n);
+  std::sort(sweep.begin(), sweep.end());
+  sweep.erase(std::unique(sweep.begin(), sweep.end()), sweep.end());
+  return sweep;
+}
+
 int reps_for_size(uint64_t bytes, int reps_max, int reps_min, uint64_t full_reps_bytes) {
   if (reps_max < 1) throw std::invalid_argument("reps must be >= 1");
   const int floor_reps = std::max(1, std::min(reps_min, reps_max));

@@ -8,7 +8,10 @@
 #     results/cpu/compare-vm/{runs,compare.*}, results/cpu/disk-rest/{profile,compare}-rested.*);
 #   with OUT_DIR (e.g. results/cpu/compare-vm/repeat-HHMM): a repetition, everything in there
 #     (profile.*, profile-rested.*, runs/, compare.*, compare-rested.*).
-# Environment: PROFILE_NAME (default cpu-amd-epyc) names the profiles.
+# Environment: PROFILE_NAME (default cpu-amd-epyc) names the profiles; IMAGE_BYTES (default
+#   1630592,50907456: real/'s tiny and small images, checkpoint_bytes_per_rank in the run JSONs)
+#   are calibrated besides the sweep (--also-bytes), so that compare --medians reads the
+#   benchmarks at the runs' own size (compare-medians.*, compare-rested-medians.*).
 set -euo pipefail
 B=${1:-build}
 OUT=${2:-}
@@ -27,11 +30,12 @@ mkdir -p "$R"
 # The profile is named after the machine kind (PROFILE_NAME to override): the committed main
 # result is the AMD EPYC VM's; a repetition on another kind says which in its profile.
 NAME=${PROFILE_NAME:-cpu-amd-epyc}
+IMAGE_BYTES=${IMAGE_BYTES:-1630592,50907456}
 date; uptime
-"$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp \
+"$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp --also-bytes "$IMAGE_BYTES" \
   --out-json "$PROFILE.json" --out-profile "$PROFILE.yaml" --profile-name "$NAME"
 bash results/cpu/compare-vm/run_all.sh "$B" "$R"
-"$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp --disk-rest-ms 3000 \
+"$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp --also-bytes "$IMAGE_BYTES" --disk-rest-ms 3000 \
   --out-json "$RESTED.json" --out-profile "$RESTED.yaml" --profile-name "$NAME-rested"
 RUNS=("$R"/runs/{tiny,small}-{disk,memory,gemini}.json "$R/runs/small-disk-every10.json")
 # compare exits 1 when a phase is outside the tolerance: that is a result here, not a failure.
@@ -39,5 +43,18 @@ RUNS=("$R"/runs/{tiny,small}-{disk,memory,gemini}.json "$R/runs/small-disk-every
   --json "$R/compare.json" > "$R/compare.txt" || [ $? -eq 1 ]
 "$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$RESTED.yaml" \
   --json "$RESTED_CMP.json" > "$RESTED_CMP.txt" || [ $? -eq 1 ]
-tail -n 1 "$R/compare.txt" "$RESTED_CMP.txt"
+# The same with the benchmarks' medians at the runs' size (measured there: IMAGE_BYTES).
+"$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$PROFILE.yaml" --medians "$PROFILE.json" \
+  --json "$R/compare-medians.json" > "$R/compare-medians.txt" || [ $? -eq 1 ]
+"$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$RESTED.yaml" --medians "$RESTED.json" \
+  --json "$RESTED_CMP-medians.json" > "$RESTED_CMP-medians.txt" || [ $? -eq 1 ]
+python3 - "$IMAGE_BYTES" "${RUNS[@]}" <<'PY'
+import json, sys
+wanted = {int(x) for x in sys.argv[1].split(",")}
+for path in sys.argv[2:]:
+    n = json.load(open(path))["checkpoint_bytes_per_rank"]
+    if n not in wanted:
+        print(f"WARNING: {path}: image of {n} bytes is not in IMAGE_BYTES; --medians interpolates there")
+PY
+tail -n 1 "$R/compare.txt" "$RESTED_CMP.txt" "$R/compare-medians.txt" "$RESTED_CMP-medians.txt"
 date

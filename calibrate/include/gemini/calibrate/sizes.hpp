@@ -18,6 +18,11 @@ std::string format_bytes(double bytes);
 // falls short of it. Throws std::invalid_argument when min > max, min == 0 or factor < 2.
 std::vector<uint64_t> size_sweep(uint64_t min_bytes, uint64_t max_bytes, unsigned factor = 4);
 
+// The sweep with the sizes of `also` that lie within its range (front to back) added, sorted,
+// without duplicates: the sizes a run moves (its image), measured exactly rather than read off
+// a line fitted across the sweep (gemini-sim compare --medians reads them).
+std::vector<uint64_t> with_sizes(std::vector<uint64_t> sweep, const std::vector<uint64_t>& also);
+
 // Repetitions for one size: reps_max up to `full_reps_bytes`, then fewer in proportion to the
 // size (reps_max * full_reps_bytes / bytes, rounded up), never below min(reps_min, reps_max).
 int reps_for_size(uint64_t bytes, int reps_max, int reps_min = 3, uint64_t full_reps_bytes = 64ull << 20);
