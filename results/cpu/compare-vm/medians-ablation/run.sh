@@ -8,5 +8,5 @@
 # Usage: bash results/cpu/compare-vm/medians-ablation/run.sh [BUILD_DIR]
 set -euo pipefail
 bash results/cpu/compare-vm/ablation.sh "${1:-build}" results/cpu/compare-vm/medians-ablation \
-  fit "" medians "--medians @PROFILE@.json" 'repeat-[0-9]*' \
+  fit "" medians "--medians @PROFILE@.json" 'repeat-*' \
   "fitted lines (fit) vs the calibration's medians at the run's size (medians)"
