@@ -10,7 +10,8 @@ namespace gemini::compare {
 RunCosts::RunCosts(const MeasuredRun& r, const HostCosts& costs, DiskOverlap disk_overlap)
     : run(r), k(costs), image_bytes(r.image_bytes), ranks(r.ranks),
       cpus(r.cpu_count > 0 ? r.cpu_count : std::max(1, costs.logical_cpus)), threads(std::max(1, r.threads)),
-      on_gpu(runs_on_gpu(r)) {
+      use_memory(r.strategy == "memory" || r.strategy == "gemini"), gemini(r.strategy == "gemini"),
+      holders(gemini ? std::max(0, r.replicas - 1) : 0), on_gpu(runs_on_gpu(r)) {
   const double b = image_bytes;
   const int R = ranks, C = cpus;
   const int gpus = std::max(1, run.gpus_used);

@@ -18,6 +18,9 @@ class RunCosts {
   const HostCosts& k;
   double image_bytes;
   int ranks, cpus, threads;  // threads: each rank's, for its checksums
+  bool use_memory;  // memory or gemini: frequent checkpoints into each rank's memory store
+  bool gemini;
+  int holders;      // gemini: the peers holding each rank's replica (replicas - 1), else 0
   bool on_gpu;
   int ranks_per_gpu;
   double tcp_load;      // tcp_thread_load() at the image's size

@@ -90,9 +90,7 @@ void add_save_rows(RunComparison& out, const RunCosts& c, const Replay& p, doubl
   const MeasuredRun& run = c.run;
   const HostCosts& k = c.k;
   const int R = c.ranks, C = c.cpus;
-  const bool use_memory = run.strategy == "memory" || run.strategy == "gemini";
-  const bool gemini = run.strategy == "gemini";
-  const int holders = gemini ? std::max(0, run.replicas - 1) : 0;
+  const bool use_memory = c.use_memory, gemini = c.gemini;
   const std::string cpu_note =
       measured_with(k.memcpy_concurrent, R)
           ? std::to_string(R) + " ranks at once: the concurrent copy/checksum benchmarks"
@@ -142,12 +140,13 @@ void add_save_rows(RunComparison& out, const RunCosts& c, const Replay& p, doubl
                           std::to_string(C) + " CPUs";
     out.rows.push_back(row("replicate_put_s", "closed-form", run, p.puts, threshold_s, n));
     out.rows.push_back(row("replication_background_s", "closed-form", run, p.backgrounds, threshold_s,
-                           std::to_string(holders) + " holder(s) in turn"));
+                           std::to_string(c.holders) + " holder(s) in turn"));
   }
 }
 
 // The recoveries: retrieval by tier, load, the measured inputs, the totals, lost progress.
-void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& replay, double threshold_s) {
+void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& replay,
+                       const std::vector<double>& recoveries_s, double threshold_s) {
   const MeasuredRun& run = c.run;
   const HostCosts& k = c.k;
   const double T = run.step_mean_s;
@@ -212,7 +211,7 @@ void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& repl
     r.measured = {run.shutdown_s, run.shutdown_s, run.shutdown_s, 1};
     out.rows.push_back(r);
   }
-  out.rows.push_back(row("recovery_recovery_s", "closed-form", run, predicted_recoveries_s(run, replay), threshold_s,
+  out.rows.push_back(row("recovery_recovery_s", "closed-form", run, recoveries_s, threshold_s,
                          "inputs (detection, teardown, restart, agree) + predicted retrieval and load"));
   {
     // Lost progress: lost iterations x the measured mean step (the step itself is an input).
@@ -236,14 +235,14 @@ void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& repl
 }
 
 // The measured step (an input) and the whole run.
-void add_whole_run_rows(RunComparison& out, const MeasuredRun& run, const Replay& p, double threshold_s) {
+void add_whole_run_rows(RunComparison& out, const MeasuredRun& run, const Replay& p, double start_s,
+                        const std::vector<double>& recoveries_s, double threshold_s) {
   const double T = run.step_mean_s;
   out.rows.push_back(row("iteration_s", "input", run, {T}, threshold_s, "measured mean step (first steps included)"));
   // Whole run: launch to gen 0 training (input) + steps x measured step + predicted stalls +
   // predicted recoveries (with their inputs).
-  const double start_s = train_start_s(run);
   double recovery_sum = 0;
-  for (double x : predicted_recoveries_s(run, p)) recovery_sum += x;
+  for (double x : recoveries_s) recovery_sum += x;
   {
     const double whole =
         start_s + static_cast<double>(p.trained_iterations) * T + p.total_stall_s + recovery_sum + run.shutdown_s;
@@ -265,13 +264,13 @@ void add_whole_run_rows(RunComparison& out, const MeasuredRun& run, const Replay
 
 // What the SimGrid engine needs to replay the run: the predicted costs per save, recovery
 // and byte, and the failures at their measured iterations on the engine's clock.
-void fill_engine_inputs(EnginePlanInputs& e, const RunCosts& costs, const Replay& p) {
+void fill_engine_inputs(EnginePlanInputs& e, const RunCosts& costs, const Replay& p, double start_s) {
   const MeasuredRun& run = costs.run;
   const HostCosts& k = costs.k;
   const int R = costs.ranks, C = costs.cpus, rpm = run.ranks_per_machine;
   const double T = run.step_mean_s;
   e.step_s = T;
-  e.train_start_s = train_start_s(run);
+  e.train_start_s = start_s;
   if (run.strategy == "disk") {
     e.persistent_stall_s = mean_or(p.stall, 0);
   } else {
@@ -287,11 +286,12 @@ void fill_engine_inputs(EnginePlanInputs& e, const RunCosts& costs, const Replay
     if (f.recovered) warm += f.restart_s + f.agree_s, ++nrec;
   }
   e.detection_s = run.failures.empty() ? 0 : det / static_cast<double>(run.failures.size());
-  const double c = share(R, C);
+  const double c = costs.save_share;  // every rank at once
   e.warmup_s = (nrec ? warm / nrec : 0) + costs.restore_s(R);
   // Per machine (rpm images), verification folded into the byte cost: XXH64 on t threads.
-  const double checksum_s_per_byte = share(static_cast<double>(R) * costs.threads, C) / (costs.threads * k.checksum.bandwidth_bytes_per_s);
-  e.memory_restore_alpha_s = c * k.shm_read_fresh.alpha_s + share(static_cast<double>(R) * costs.threads, C) * k.checksum.alpha_s / costs.threads;
+  const double hashing_share = share(static_cast<double>(R) * costs.threads, C);
+  const double checksum_s_per_byte = hashing_share / (costs.threads * k.checksum.bandwidth_bytes_per_s);
+  e.memory_restore_alpha_s = c * k.shm_read_fresh.alpha_s + hashing_share * k.checksum.alpha_s / costs.threads;
   e.memory_restore_bytes_per_s = rpm / (c / k.shm_read_fresh.bandwidth_bytes_per_s + checksum_s_per_byte);
   const double runnable_peer = costs.fetch_runnable(rpm);  // one machine's ranks fetch
   const double cp = share(costs.fetch_hashing(runnable_peer), C);  // checksums on t threads per rank
@@ -333,9 +333,11 @@ RunComparison predict_closed_form(const MeasuredRun& run, const HostCosts& k, do
   const RunCosts costs(run, k, disk_overlap);
   const Replay replay = replay_run(costs);
   add_save_rows(out, costs, replay, threshold_s);
-  add_recovery_rows(out, costs, replay, threshold_s);
-  add_whole_run_rows(out, run, replay, threshold_s);
-  if (engine) fill_engine_inputs(*engine, costs, replay);
+  const std::vector<double> recoveries_s = predicted_recoveries_s(run, replay);
+  const double start_s = train_start_s(run);
+  add_recovery_rows(out, costs, replay, recoveries_s, threshold_s);
+  add_whole_run_rows(out, run, replay, start_s, recoveries_s, threshold_s);
+  if (engine) fill_engine_inputs(*engine, costs, replay, start_s);
   return out;
 }
 

@@ -29,8 +29,7 @@ bool fresh_slot(int memory_saves_in_generation, bool restored_own_memory) {
 // replicas it holds), the newest iteration all share, and where each rank loads it from.
 FailurePrediction predict_failure(const RunCosts& costs, const MeasuredFailure& f, std::vector<RankState>& ranks) {
   const MeasuredRun& run = costs.run;
-  const int R = run.ranks;
-  const int holders = run.strategy == "gemini" ? std::max(0, run.replicas - 1) : 0;
+  const int R = run.ranks, holders = costs.holders;
   std::set<int> lost_machines;
   if (f.kind == "machine") lost_machines.insert(f.targets.begin(), f.targets.end());
   for (int r = 0; r < R; ++r) {
@@ -62,17 +61,16 @@ FailurePrediction predict_failure(const RunCosts& costs, const MeasuredFailure& 
   p.lost = f.iteration - p.resumed;
   p.rank_tiers.assign(static_cast<size_t>(R), "none");
   if (common.empty()) return p;
-  int n_peer = 0;
   for (int r = 0; r < R; ++r) {
     const RankState& s = ranks[static_cast<size_t>(r)];
     std::string& t = p.rank_tiers[static_cast<size_t>(r)];
     t = holds(s.memory, p.resumed) ? "memory" : holds(s.replica, p.resumed) ? "peer" : "disk";
-    n_peer += t == "peer";
     p.tiers[t] += 1;
   }
   p.tier = p.tiers.size() == 1 ? p.tiers.begin()->first : "mixed";
   p.retrieval_s = costs.retrieval_s(p.rank_tiers);
-  p.load_s = costs.restore_s(R + n_peer);
+  const auto peers = p.tiers.find("peer");
+  p.load_s = costs.restore_s(R + (peers == p.tiers.end() ? 0 : peers->second));
   return p;
 }
 
@@ -82,9 +80,8 @@ Replay replay_run(const RunCosts& costs) {
   const MeasuredRun& run = costs.run;
   const int R = run.ranks;
   const double T = run.step_mean_s;
-  const bool use_memory = run.strategy == "memory" || run.strategy == "gemini";
-  const bool gemini = run.strategy == "gemini";
-  const int holders = gemini ? std::max(0, run.replicas - 1) : 0;
+  const bool use_memory = costs.use_memory, gemini = costs.gemini;
+  const int holders = costs.holders;
   const double start_delay_s = replication_start_delay_s(run);
   Replay out;
   std::vector<RankState> ranks(static_cast<size_t>(R));

@@ -32,22 +32,29 @@ mkdir -p "$R"
 NAME=${PROFILE_NAME:-cpu-amd-epyc}
 IMAGE_BYTES=${IMAGE_BYTES:-1630592,50907456}
 date; uptime
-"$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp --also-bytes "$IMAGE_BYTES" \
-  --out-json "$PROFILE.json" --out-profile "$PROFILE.yaml" --profile-name "$NAME"
-bash results/cpu/compare-vm/run_all.sh "$B" "$R"
-"$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp --also-bytes "$IMAGE_BYTES" --disk-rest-ms 3000 \
-  --out-json "$RESTED.json" --out-profile "$RESTED.yaml" --profile-name "$NAME-rested"
-RUNS=("$R"/runs/{tiny,small}-{disk,memory,gemini}.json "$R/runs/small-disk-every10.json")
+# calibrate OUT NAME [FLAGS...]: the whole calibration into OUT.json and OUT.yaml.
+calibrate() {
+  local out=$1 name=$2
+  shift 2
+  "$B/calibrate/gemini-calibrate" --max-bytes 1GiB --reps 20 --min-reps 5 --dir /tmp --also-bytes "$IMAGE_BYTES" "$@" \
+    --out-json "$out.json" --out-profile "$out.yaml" --profile-name "$name"
+}
+# compare PROFILE OUT [FLAGS...]: the seven runs against PROFILE.yaml into OUT.json and OUT.txt.
 # compare exits 1 when a phase is outside the tolerance: that is a result here, not a failure.
-"$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$PROFILE.yaml" \
-  --json "$R/compare.json" > "$R/compare.txt" || [ $? -eq 1 ]
-"$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$RESTED.yaml" \
-  --json "$RESTED_CMP.json" > "$RESTED_CMP.txt" || [ $? -eq 1 ]
+compare() {
+  local profile=$1 out=$2
+  shift 2
+  "$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$profile.yaml" "$@" --json "$out.json" > "$out.txt" || [ $? -eq 1 ]
+}
+calibrate "$PROFILE" "$NAME"
+bash results/cpu/compare-vm/run_all.sh "$B" "$R"
+calibrate "$RESTED" "$NAME-rested" --disk-rest-ms 3000
+RUNS=("$R"/runs/{tiny,small}-{disk,memory,gemini}.json "$R/runs/small-disk-every10.json")
+compare "$PROFILE" "$R/compare"
+compare "$RESTED" "$RESTED_CMP"
 # The same with the benchmarks' medians at the runs' size (measured there: IMAGE_BYTES).
-"$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$PROFILE.yaml" --medians "$PROFILE.json" \
-  --json "$R/compare-medians.json" > "$R/compare-medians.txt" || [ $? -eq 1 ]
-"$B/sim/gemini-sim" compare "${RUNS[@]}" --profile "$RESTED.yaml" --medians "$RESTED.json" \
-  --json "$RESTED_CMP-medians.json" > "$RESTED_CMP-medians.txt" || [ $? -eq 1 ]
+compare "$PROFILE" "$R/compare-medians" --medians "$PROFILE.json"
+compare "$RESTED" "$RESTED_CMP-medians" --medians "$RESTED.json"
 python3 - "$IMAGE_BYTES" "${RUNS[@]}" <<'PY'
 import json, sys
 wanted = {int(x) for x in sys.argv[1].split(",")}
