@@ -1,8 +1,9 @@
 // The calibrate benchmarks' read buffers (calibrate/src/buffer.hpp): an UntouchedBuffer has no
 // page in memory until it is written, even right after another one of the same size was
-// written and freed (a restarted rank's new HostBuffer faults every page in on its first read,
-// and the benchmarks must pay that too), and it is aligned like real/'s direct-I/O memory. A
-// pre-faulted buffer, for contrast, is resident from the start. Residency via mincore(2).
+// written and freed, and it is aligned like real/'s direct-I/O memory. A resident
+// LandingBuffer (where the retrieval benchmarks read by default) is in memory before any read,
+// as a restarted rank's HostBuffer is (real::allocate_plain_host writes it when the rank
+// starts); a pre-faulted buffer too. Residency via mincore(2).
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -54,6 +55,16 @@ TEST(calibrate_buffer_test, aligned_like_direct_io_memory) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(big.get()) % (2u << 20), 0u);  // huge-page aligned from 2 MiB
   EXPECT_EQ(reinterpret_cast<uintptr_t>(small.get()) % 4096, 0u);
   std::memset(big.get(), 3, gemini::real::direct_capacity(kBytes));  // the whole capacity is mapped
+}
+
+TEST(calibrate_buffer_test, landing_buffer_is_resident_like_a_ranks_unless_untouched) {
+  for (int round = 0; round < 2; ++round) {  // also right after one of the same size was freed
+    const detail::LandingBuffer resident(kBytes, true), untouched(kBytes, false);
+    const auto [in_memory, pages] = resident_pages(resident.get(), kBytes);
+    EXPECT_EQ(in_memory, pages) << "round " << round;
+    EXPECT_EQ(resident_pages(untouched.get(), kBytes).first, 0u) << "round " << round;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(resident.get()) % (2u << 20), 0u);  // laid out like direct-I/O memory
+  }
 }
 
 TEST(calibrate_buffer_test, prefaulted_buffer_is_resident_from_the_start) {

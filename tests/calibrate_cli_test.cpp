@@ -236,6 +236,38 @@ TEST(calibrate_cli_test, disk_io_mode_is_chosen_and_recorded) {
   EXPECT_EQ(run("--benchmarks disk-write --disk-io mmap --quiet --out-json '' --out-profile ''"), 2);
 }
 
+// The retrieval benchmarks read into resident memory like real/'s ranks unless told otherwise,
+// and each says which; the others do not claim a landing.
+TEST(calibrate_cli_test, retrieval_landing_is_chosen_and_recorded) {
+  TmpDir d;
+  for (const std::string landing : {"", "resident", "untouched"}) {
+    SCOPED_TRACE(landing);
+    const std::string json = d.path + "/l" + landing + ".json";
+    ASSERT_EQ(run("--benchmarks shm-read-fresh,tcp-loopback-fresh,tcp-loopback,disk-read-cold --max-bytes 2MiB --reps 2 "
+                  "--min-reps 2 --warmups 0" + (landing.empty() ? "" : " --landing " + landing) + " --dir " + d.path +
+                  " --out-json " + json + " --out-profile '' --quiet"),
+              0);
+    std::ifstream f(json);
+    const auto j = nlohmann::json::parse(f);
+    const std::string expected = landing.empty() ? "resident" : landing;
+    EXPECT_EQ(j["config"]["landing"], expected);
+    int retrieval = 0;
+    for (const auto& b : j["benchmarks"]) {
+      if (b["name"] == "tcp-loopback" || b["name"] == "disk-write") {
+        EXPECT_FALSE(b["extra"].contains("landing")) << b["name"];
+        continue;
+      }
+      ++retrieval;
+      EXPECT_EQ(b["extra"]["landing"], expected) << b["name"];
+      EXPECT_NE(b["description"].get<std::string>().find(expected == "resident" ? "resident memory" : "not touched"),
+                std::string::npos)
+          << b["name"];
+    }
+    EXPECT_EQ(retrieval, 3);
+  }
+  EXPECT_EQ(run("--benchmarks shm-read-fresh --landing fresh --quiet --out-json '' --out-profile ''"), 2);
+}
+
 // Runs two concurrent benchmarks, 2 at once in 8 MiB, checks their results
 // (expect_two_concurrent_results) and puts the profile's text in `profile`.
 static void run_two_concurrent_in_8mib(const std::string& benchmarks, const TmpDir& d, std::string* profile) {

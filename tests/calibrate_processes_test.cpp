@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "buffer.hpp"
 #include "concurrent.hpp"
 #include "memory_streamers.hpp"
 
@@ -40,27 +41,30 @@ TEST(calibrate_processes_test, a_failing_prepare_fails_the_call) {
 }
 
 TEST(calibrate_processes_test, memory_streamers_work_only_while_started) {
-  detail::MemoryStreamers streamers(2, 1 << 20);
-  EXPECT_EQ(streamers.passes(), 0u);  // idle until started
-  streamers.start();
-  const uint64_t started = streamers.passes();
-  EXPECT_GE(started, 4u);  // start() returns after two passes of each child
-  streamers.pause();
-  const uint64_t paused = streamers.passes();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_LE(streamers.passes(), paused + 2);  // at most the pass each child was in
-  const uint64_t restarted = streamers.passes();
-  streamers.start();
-  EXPECT_GE(streamers.passes(), restarted + 4);
+  for (bool resident : {true, false}) {  // either landing memory
+    SCOPED_TRACE(detail::landing_name(resident));
+    detail::MemoryStreamers streamers(2, 1 << 20, resident);
+    EXPECT_EQ(streamers.passes(), 0u);  // idle until started
+    streamers.start();
+    const uint64_t started = streamers.passes();
+    EXPECT_GE(started, 4u);  // start() returns after two passes of each child
+    streamers.pause();
+    const uint64_t paused = streamers.passes();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_LE(streamers.passes(), paused + 2);  // at most the pass each child was in
+    const uint64_t restarted = streamers.passes();
+    streamers.start();
+    EXPECT_GE(streamers.passes(), restarted + 4);
+  }
 }
 
 TEST(calibrate_processes_test, memory_streamers_children_end_with_it) {
   {
-    detail::MemoryStreamers streamers(3, 1 << 16);
+    detail::MemoryStreamers streamers(3, 1 << 16, true);
     streamers.start();
   }
   // Every child was reaped by the destructor: none is left for this process to wait for.
   EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD);
-  EXPECT_THROW(detail::MemoryStreamers(0, 1 << 16), std::invalid_argument);
+  EXPECT_THROW(detail::MemoryStreamers(0, 1 << 16, true), std::invalid_argument);
 }

@@ -1,5 +1,5 @@
 // Page-aligned host buffers for the CPU benchmarks (internal): pre-faulted ones to copy from
-// and write out, untouched ones to read checkpoints back into.
+// and write out, landing buffers (resident like real/'s, or untouched) to read checkpoints into.
 #pragma once
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <memory>
 #include <new>
+#include <string>
 
 #include "../../real/src/direct_file.hpp"  // torch-free: real/'s direct-I/O memory
 
@@ -49,9 +50,7 @@ inline HostBuffer make_direct_io_buffer(uint64_t bytes, uint64_t seed) {
   return HostBuffer(p);
 }
 
-// Memory no process has touched yet, where a benchmark reads a checkpoint back: after a failure
-// every rank of real/ starts afresh and reads into a new HostBuffer, so its read also faults
-// every page in. Mapped here directly, not malloc'd, so that no page an earlier repetition
+// Memory no process has touched yet (a LandingBuffer's, before it is written). Mapped directly, not malloc'd, so that no page an earlier repetition
 // freed comes back already faulted; laid out like real::allocate_direct_io_memory (2 MiB
 // aligned and advised to transparent huge pages from 2 MiB up).
 class UntouchedBuffer {
@@ -76,6 +75,30 @@ class UntouchedBuffer {
   void* mapping_ = nullptr;
   uint64_t mapped_bytes_ = 0;
   char* p_ = nullptr;
+};
+
+// Where a retrieval benchmark lands its data (SweepConfig::landing_resident): resident as in
+// real/ (a restarted rank allocates its HostBuffer when it starts, and real::allocate_plain_host
+// writes every page then, outside any timer, so the retrieval reads into memory already faulted
+// in), or untouched (every page faulted in by the read itself, which real/'s ranks do not pay;
+// the benchmarks' landing from 2026-11-28 13:15 to 2026-11-29 13:00, kept for comparisons:
+// gemini-calibrate --landing untouched).
+inline const char* landing_name(bool resident) { return resident ? "resident" : "untouched"; }
+// The landing memory in a benchmark's description.
+inline std::string landing_phrase(bool resident) {
+  return resident ? "resident memory (a restarted rank's HostBuffer, written once when the rank starts)"
+                  : "memory not touched yet (the read faults its pages in)";
+}
+
+class LandingBuffer {
+ public:
+  LandingBuffer(uint64_t bytes, bool resident) : memory_(bytes) {
+    if (resident) std::memset(memory_.get(), 0, real::direct_capacity(bytes ? bytes : 1));
+  }
+  char* get() const { return memory_.get(); }
+
+ private:
+  UntouchedBuffer memory_;  // mapped afresh either way: no page an earlier repetition freed
 };
 
 // Keeps the compiler from dropping a copy whose result is never read.

@@ -52,9 +52,9 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
                   "allows: extra.io): open, write, fsync, close, rename, fsync(dir), "
                   "in a fresh temporary directory";
   rd.name = "disk-read-cold";
-  rd.description = "read the file back (O_DIRECT where allowed, and after fsync + "
-                   "posix_fadvise(DONTNEED)) into memory not touched yet, as a restarted rank's new "
-                   "HostBuffer (the read faults its pages in): open, read, close";
+  rd.description = "read the file back (O_DIRECT where allowed, and after fsync + posix_fadvise(DONTNEED)) into " +
+                   detail::landing_phrase(cfg.landing_resident) + ": open, read, close";
+  rd.extra["landing"] = detail::landing_name(cfg.landing_resident);
   detail::TempDir tmp(dir);
   bool is_tmpfs = false;
   const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
@@ -92,7 +92,7 @@ std::vector<BenchmarkResult> bench_disk(const SweepConfig& cfg, const std::strin
       }
       const std::string path = tmp.path() + "/ckpt.bin";
       const double frac = detail::drop_from_cache(path, n);
-      const detail::UntouchedBuffer landing(n);  // a restarted rank reads into a new buffer
+      const detail::LandingBuffer landing(n, cfg.landing_resident);
       const detail::TimedIo read = detail::read_file(path, landing.get(), n, cfg.direct_io);
       const double t_read = read.seconds;
       reads_io.add(read);

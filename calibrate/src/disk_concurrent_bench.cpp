@@ -41,12 +41,12 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
                   "HostBuffer; bytes and seconds are per writer";
   rd.name = "disk-read-cold-concurrent";
   rd.description = n_text + " processes at once, each reading its own file (O_DIRECT where allowed) after fsync + "
-                   "posix_fadvise(DONTNEED) into memory it has not touched yet (a restarted rank's new HostBuffer, "
-                   "laid out like it: the read faults its pages in); bytes and seconds are per reader";
+                   "posix_fadvise(DONTNEED) into " + detail::landing_phrase(cfg.landing_resident) +
+                   ", laid out like a rank's HostBuffer; bytes and seconds are per reader";
   beside.name = "disk-read-cold-beside-memory";
   beside.description = std::to_string(halves[0]) + " processes at once reading their files cold as in " + rd.name +
                        ", while " + std::to_string(halves[1]) + " other processes each, over and over, copy an image of the " +
-                       "same size out of a fresh mapping of their own /dev/shm file and XXH64 the copy (the survivors " +
+                       "same size out of a fresh mapping of their own /dev/shm file into their own landing memory and XXH64 the copy (the survivors " +
                        "of a machine loss retrieving from their memory stores); bytes and seconds are per reader";
   const SweepConfig sweep = detail::concurrent_sweep(cfg, writers, w);
   rd.extra["concurrency"] = writers;
@@ -55,6 +55,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   detail::TempDir tmp(dir);
   bool is_tmpfs = false;
   const std::string fs = detail::filesystem_name(tmp.path(), is_tmpfs);
+  for (auto* b : {&rd, &beside}) b->extra["landing"] = detail::landing_name(cfg.landing_resident);
   for (auto* b : {&w, &rd, &beside}) {
     b->extra["stagger_ms"] = stagger_ms;
     b->extra["directory"] = tmp.path();
@@ -69,7 +70,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
   auto fill_own = [&own](uint64_t n, uint64_t seed) {
     return [&own, n, seed](int j) { own = detail::make_direct_io_buffer(n, seed + static_cast<uint64_t>(j)); };
   };
-  std::optional<detail::UntouchedBuffer> landing;  // each reader's own
+  std::optional<detail::LandingBuffer> landing;  // each reader's own
   const std::string io = detail::direct_io_accepted(tmp.path(), cfg.direct_io) ? "direct" : "buffered";
   bool all_cold = !is_tmpfs;
   // Cold reads of the first `readers` files at once: each reader's seconds.
@@ -81,7 +82,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     return detail::run_processes_together(
         readers,
         [&](int j) { return detail::read_file(tmp.path() + "/" + stem(j) + ".bin", landing->get(), n, cfg.direct_io).seconds; },
-        [&landing, n](int) { landing.emplace(n); });
+        [&](int) { landing.emplace(n, cfg.landing_resident); });
   };
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
@@ -99,7 +100,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     std::vector<std::vector<double>> by_writer(static_cast<size_t>(writers));
     // Streaming neighbours copy images of this size, as the survivors would.
     std::optional<detail::MemoryStreamers> streamers;
-    if (want_beside) streamers.emplace(halves[1], n);
+    if (want_beside) streamers.emplace(halves[1], n, cfg.landing_resident);
     for (int k = 0; k < warm + reps; ++k) {
       detail::rest(cfg.rest_s);
       const double r0 = now_s();

@@ -62,8 +62,9 @@ std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_w
   w.description = "memcpy from a pre-faulted buffer into a fresh MAP_SHARED mapping of a /dev/shm file "
                   "(posix_fallocate'd, pages not yet mapped by this process): mmap, copy, munmap";
   rd.name = "shm-read-fresh";
-  rd.description = "memcpy out of a fresh MAP_SHARED mapping of a populated /dev/shm file into memory "
-                   "not touched yet, as a restarted rank's new HostBuffer: mmap, copy, munmap";
+  rd.description = "memcpy out of a fresh MAP_SHARED mapping of a populated /dev/shm file (a restarted rank's "
+                   "memory-store segment) into " + detail::landing_phrase(cfg.landing_resident) + ": mmap, copy, munmap";
+  rd.extra["landing"] = detail::landing_name(cfg.landing_resident);
   const uint64_t max = cfg.sizes.back();
   auto buf = make_prefaulted(max, 6);
   ShmFile shm(max);
@@ -94,7 +95,7 @@ std::vector<BenchmarkResult> bench_shm_fresh(const SweepConfig& cfg, bool want_w
     }
     if (want_read) {
       const Stats s = measure_repeated(warm, reps, [&] {
-        const detail::UntouchedBuffer landing(n);  // a restarted rank retrieves into a new buffer
+        const detail::LandingBuffer landing(n, cfg.landing_resident);
         flusher.flush();
         const double t0 = now_s();
         char* p = shm.map();

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   int concurrency = 4;
   double disk_stagger_ms = 0, disk_rest_ms = 0;
   std::string disk_io = "direct";
+  std::string landing = "resident";
   ModelBenchConfig model;
   double time_limit_s = 0;
   std::vector<std::string> benchmarks_arg = {"all"};
@@ -131,6 +132,11 @@ int main(int argc, char** argv) {
                  "disk benchmarks: direct (O_DIRECT where the file system allows, as real/ writes checkpoints "
                  "by default) or buffered (through the page cache, real/'s --disk-io buffered)")
       ->check(CLI::IsMember({"direct", "buffered"}));
+  app.add_option("--landing", landing,
+                 "retrieval benchmarks (disk-read-cold*, shm-read-fresh, tcp-loopback-fresh): read into resident "
+                 "memory, as real/'s restarted ranks do (their buffer is written when they start; default), or "
+                 "untouched (the read faults every page in; these benchmarks' landing before 2026-11-29)")
+      ->check(CLI::IsMember({"resident", "untouched"}));
   app.add_option("--model-bench", model.exe,
                  "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
   app.add_option("--model-threads", model.threads, "Its --threads (default 0: all CPUs)")->check(CLI::Range(0, 4096));
@@ -184,6 +190,7 @@ int main(int argc, char** argv) {
     c->reps_min = reps_min;
     c->warmups = warmups;
     c->time_limit_s = time_limit_s;
+    c->landing_resident = landing == "resident";
   }
   SweepConfig disk = cpu;  // the disk writes alone rest between runs
   disk.rest_s = disk_rest_ms / 1e3;
@@ -196,7 +203,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"disk_rest_ms", disk_rest_ms}, {"disk_io", disk_io}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"disk_rest_ms", disk_rest_ms}, {"disk_io", disk_io}, {"landing", landing}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;

@@ -11,6 +11,7 @@
 #include <string>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -27,7 +28,7 @@ void wait_a_little() { std::this_thread::sleep_for(std::chrono::microseconds(200
 
 }  // namespace
 
-MemoryStreamers::MemoryStreamers(int processes, uint64_t bytes) {
+MemoryStreamers::MemoryStreamers(int processes, uint64_t bytes, bool landing_resident) {
   if (processes < 1 || processes > 64) throw std::invalid_argument("MemoryStreamers: 1..64 processes");
   void* page = ::mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) throw std::runtime_error("mmap of the streamers' shared page failed");
@@ -38,21 +39,23 @@ MemoryStreamers::MemoryStreamers(int processes, uint64_t bytes) {
       int code = 0;
       try {
         // Each child's own image in /dev/shm (filled once): a survivor's retrieval maps its
-        // memory-store slot afresh, copies it out into its new (restarted) process's buffer,
-        // which no one has touched yet, and hashes the copy.
+        // memory-store slot afresh, copies it out into its restarted process's buffer and
+        // hashes the copy.
         ShmFile image(bytes, "-s" + std::to_string(i));
         char* p = image.map();
         fill_pattern(p, bytes, 31 + static_cast<uint64_t>(i));
         image.unmap(p);
         shared_->ready.fetch_add(1);
         uint64_t sink = 0;
+        std::optional<LandingBuffer> dst;
+        if (landing_resident) dst.emplace(bytes, true);
         for (int s; (s = shared_->state.load()) != kExit;) {
           if (s != kRun) { wait_a_little(); continue; }
-          const UntouchedBuffer dst(bytes);
+          if (!landing_resident) dst.emplace(bytes, false);
           p = image.map();
-          std::memcpy(dst.get(), p, bytes);
+          std::memcpy(dst->get(), p, bytes);
           image.unmap(p);
-          sink += real::xxh64(dst.get(), bytes);
+          sink += real::xxh64(dst->get(), bytes);
           shared_->passes[i].fetch_add(1);
         }
         const volatile uint64_t kept = sink;  // the hashes are used

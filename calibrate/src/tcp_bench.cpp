@@ -2,8 +2,9 @@
 // two "machines" of one host. "tcp-loopback" sends from and receives into pre-faulted buffers
 // (a replication during training: image and replica slots mapped and written at every save).
 // "tcp-loopback-fresh" is a peer fetch after a failure: the restarted holder sends the replica
-// from its shm segment through a mapping it has not touched yet, and the restarted rank
-// receives into a new HostBuffer, so both ends fault every page in.
+// from its shm segment through a mapping it has not touched yet (its faults are paid in the
+// transfer), and the restarted rank receives into its HostBuffer, resident since it started
+// (or, with --landing untouched, into memory the transfer faults in).
 #include <sys/socket.h>
 
 #include <atomic>
@@ -104,18 +105,23 @@ BenchmarkResult bench_tcp_loopback_fresh(const SweepConfig& cfg, Progress& progr
   BenchmarkResult r;
   r.name = "tcp-loopback-fresh";
   r.description = "tcp-loopback as a peer fetch after a restart: sent from a /dev/shm file through a "
-                  "mapping made afresh per transfer (a restarted holder's replica segment), received "
-                  "into memory no process has touched (mapped afresh per transfer, laid out like "
-                  "real/'s HostBuffer)";
+                  "mapping made afresh per transfer (a restarted holder's replica segment), received into " +
+                  detail::landing_phrase(cfg.landing_resident) + ", laid out like real/'s HostBuffer";
+  r.extra["landing"] = detail::landing_name(cfg.landing_resident);
   const uint64_t max = cfg.sizes.back();
   detail::ShmFile replica(max, "-fetch");
   char* filler = replica.map();
   detail::fill_pattern(filler, max, 7);  // the replica's pages exist in the page cache, as real/'s do
   replica.unmap(filler);
   char* mapped = nullptr;
-  std::optional<detail::UntouchedBuffer> landing;
+  // Resident: one buffer written before the sweep (writing it inside a transfer would be timed);
+  // untouched: mapped afresh for each transfer.
+  std::optional<detail::LandingBuffer> landing;
+  if (cfg.landing_resident) landing.emplace(max, true);
   sweep_loopback(cfg, {[&](uint64_t) { return mapped = replica.map(); }, [&] { replica.unmap(mapped); }},
-                 {[&](uint64_t n) { return landing.emplace(n).get(); }, [&] { landing.reset(); }}, r, progress);
+                 {[&](uint64_t n) { return (cfg.landing_resident ? *landing : landing.emplace(n, false)).get(); },
+                  [&] { if (!cfg.landing_resident) landing.reset(); }},
+                 r, progress);
   return r;
 }
 

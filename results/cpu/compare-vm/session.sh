@@ -12,6 +12,9 @@
 #   1630592,50907456: real/'s tiny and small images, checkpoint_bytes_per_rank in the run JSONs)
 #   are calibrated besides the sweep (--also-bytes), so that compare --medians reads the
 #   benchmarks at the runs' own size (compare-medians.*, compare-rested-medians.*).
+#   LANDING_AB=1 (repetitions only; ~8 min more) also calibrates with --landing untouched (the
+#   retrieval benchmarks reading into memory they fault in, as before 2026-11-29) into
+#   profile-untouched.* and compares with it (compare-untouched.*): the same runs, both landings.
 set -euo pipefail
 B=${1:-build}
 OUT=${2:-}
@@ -49,12 +52,18 @@ compare() {
 calibrate "$PROFILE" "$NAME"
 bash results/cpu/compare-vm/run_all.sh "$B" "$R"
 calibrate "$RESTED" "$NAME-rested" --disk-rest-ms 3000
+UNTOUCHED=
+if [ "${LANDING_AB:-0}" = 1 ] && [ -n "$OUT" ]; then
+  UNTOUCHED=$OUT/profile-untouched
+  calibrate "$UNTOUCHED" "$NAME-untouched" --landing untouched
+fi
 RUNS=("$R"/runs/{tiny,small}-{disk,memory,gemini}.json "$R/runs/small-disk-every10.json")
 compare "$PROFILE" "$R/compare"
 compare "$RESTED" "$RESTED_CMP"
 # The same with the benchmarks' medians at the runs' size (measured there: IMAGE_BYTES).
 compare "$PROFILE" "$R/compare-medians" --medians "$PROFILE.json"
 compare "$RESTED" "$RESTED_CMP-medians" --medians "$RESTED.json"
+[ -z "$UNTOUCHED" ] || compare "$UNTOUCHED" "$R/compare-untouched"
 python3 - "$IMAGE_BYTES" "${RUNS[@]}" <<'PY'
 import json, sys
 wanted = {int(x) for x in sys.argv[1].split(",")}
@@ -63,5 +72,5 @@ for path in sys.argv[2:]:
     if n not in wanted:
         print(f"WARNING: {path}: image of {n} bytes is not in IMAGE_BYTES; --medians interpolates there")
 PY
-tail -n 1 "$R/compare.txt" "$RESTED_CMP.txt" "$R/compare-medians.txt" "$RESTED_CMP-medians.txt"
+tail -n 1 "$R/compare.txt" "$RESTED_CMP.txt" "$R/compare-medians.txt" "$RESTED_CMP-medians.txt" ${UNTOUCHED:+"$R/compare-untouched.txt"}
 date

@@ -45,6 +45,11 @@ struct SweepConfig {
   // Disk benchmarks only: O_DIRECT where the file system allows it, like real/'s default
   // --disk-io direct; false: through the page cache (--disk-io buffered).
   bool direct_io = true;
+  // Retrieval benchmarks only (disk-read-cold*, shm-read-fresh, tcp-loopback-fresh and the memory
+  // streamers beside readers): read into resident memory, as real/'s restarted ranks do (their
+  // HostBuffer is written once when they start); false: into memory the read faults in
+  // (--landing untouched; buffer.hpp LandingBuffer).
+  bool landing_resident = true;
 };
 
 int warmups_for_size(uint64_t bytes, int warmups);
