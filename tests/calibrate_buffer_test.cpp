@@ -67,6 +67,24 @@ TEST(calibrate_buffer_test, landing_buffer_is_resident_like_a_ranks_unless_untou
   }
 }
 
+// Over repeated retrievals: a resident slot keeps its one written buffer, an untouched one gives
+// memory no page of which is in memory yet, every time.
+TEST(calibrate_buffer_test, landing_slot_keeps_a_resident_buffer_or_maps_afresh) {
+  detail::LandingSlot resident(kBytes, true), untouched(kBytes, false);
+  char* first = resident.acquire(kBytes);
+  for (int round = 0; round < 3; ++round) {
+    char* r = resident.acquire(kBytes);
+    EXPECT_EQ(r, first) << "round " << round;
+    const auto [in_memory, pages] = resident_pages(r, kBytes);
+    EXPECT_EQ(in_memory, pages) << "round " << round;
+    resident.release();
+    char* u = untouched.acquire(kBytes);
+    EXPECT_EQ(resident_pages(u, kBytes).first, 0u) << "round " << round;
+    std::memset(u, 4, kBytes);  // what a retrieval writes
+    untouched.release();
+  }
+}
+
 TEST(calibrate_buffer_test, prefaulted_buffer_is_resident_from_the_start) {
   const detail::HostBuffer b = detail::make_direct_io_buffer(kBytes, 7);
   const auto [resident, pages] = resident_pages(b.get(), kBytes);

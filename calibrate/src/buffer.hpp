@@ -50,8 +50,8 @@ inline HostBuffer make_direct_io_buffer(uint64_t bytes, uint64_t seed) {
   return HostBuffer(p);
 }
 
-// Memory no process has touched yet (a LandingBuffer's, before it is written). Mapped directly, not malloc'd, so that no page an earlier repetition
-// freed comes back already faulted; laid out like real::allocate_direct_io_memory (2 MiB
+// Memory no process has touched yet (a LandingBuffer's, before it is written). Mapped directly,
+// not malloc'd, so that no page an earlier repetition freed comes back already faulted; laid out like real::allocate_direct_io_memory (2 MiB
 // aligned and advised to transparent huge pages from 2 MiB up).
 class UntouchedBuffer {
  public:
@@ -99,6 +99,31 @@ class LandingBuffer {
 
  private:
   UntouchedBuffer memory_;  // mapped afresh either way: no page an earlier repetition freed
+};
+
+// One process's landing over repeated retrievals of up to `capacity` bytes: resident, one
+// buffer written once and kept (a rank's HostBuffer lives as long as its process), so that
+// nothing is written inside a timed retrieval; untouched, memory mapped afresh for each.
+class LandingSlot {
+ public:
+  LandingSlot(uint64_t capacity, bool resident) : resident_(resident) {
+    if (resident_) buffer_ = std::make_unique<LandingBuffer>(capacity, true);
+  }
+  // Where the next retrieval of `bytes` lands; valid until release() or the next acquire().
+  char* acquire(uint64_t bytes) {
+    if (!resident_) {
+      buffer_.reset();  // one mapping at a time
+      buffer_ = std::make_unique<LandingBuffer>(bytes, false);
+    }
+    return buffer_->get();
+  }
+  void release() {
+    if (!resident_) buffer_.reset();
+  }
+
+ private:
+  bool resident_;
+  std::unique_ptr<LandingBuffer> buffer_;
 };
 
 // Keeps the compiler from dropping a copy whose result is never read.

@@ -11,7 +11,6 @@
 #include <string>
 #include <cstring>
 #include <new>
-#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -47,15 +46,15 @@ MemoryStreamers::MemoryStreamers(int processes, uint64_t bytes, bool landing_res
         image.unmap(p);
         shared_->ready.fetch_add(1);
         uint64_t sink = 0;
-        std::optional<LandingBuffer> dst;
-        if (landing_resident) dst.emplace(bytes, true);
+        LandingSlot landing(bytes, landing_resident);
         for (int s; (s = shared_->state.load()) != kExit;) {
           if (s != kRun) { wait_a_little(); continue; }
-          if (!landing_resident) dst.emplace(bytes, false);
+          char* dst = landing.acquire(bytes);
           p = image.map();
-          std::memcpy(dst->get(), p, bytes);
+          std::memcpy(dst, p, bytes);
           image.unmap(p);
-          sink += real::xxh64(dst->get(), bytes);
+          sink += real::xxh64(dst, bytes);
+          landing.release();
           shared_->passes[i].fetch_add(1);
         }
         const volatile uint64_t kept = sink;  // the hashes are used

@@ -15,7 +15,7 @@ namespace gemini::calibrate::detail {
 class MemoryStreamers {
  public:
   // Forks `processes` children, each with an image of `bytes` in its own /dev/shm file, idle
-  // until start(). Each copies into landing memory of its own (buffer.hpp LandingBuffer):
+  // until start(). Each copies into landing memory of its own (buffer.hpp LandingSlot):
   // resident from the start, or mapped afresh for every pass. Throws when a child cannot start.
   MemoryStreamers(int processes, uint64_t bytes, bool landing_resident);
   ~MemoryStreamers();  // stops and reaps every child
@@ -23,8 +23,8 @@ class MemoryStreamers {
   MemoryStreamers& operator=(const MemoryStreamers&) = delete;
 
   // Every child does, over and over, what a survivor's retrieval does: map its image afresh,
-  // copy it out into its landing memory, unmap, XXH64 the copy. Returns once each has finished a whole pass since the
-  // call, so the traffic is there when the caller's measurement starts.
+  // copy it out into its landing memory, unmap, XXH64 the copy. Returns once each has finished
+  // a whole pass since the call, so the traffic is there when the caller's measurement starts.
   void start();
   // Every child stops (after the pass in progress) and waits for the next start().
   void pause();

@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <functional>
-#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -114,14 +113,9 @@ BenchmarkResult bench_tcp_loopback_fresh(const SweepConfig& cfg, Progress& progr
   detail::fill_pattern(filler, max, 7);  // the replica's pages exist in the page cache, as real/'s do
   replica.unmap(filler);
   char* mapped = nullptr;
-  // Resident: one buffer written before the sweep (writing it inside a transfer would be timed);
-  // untouched: mapped afresh for each transfer.
-  std::optional<detail::LandingBuffer> landing;
-  if (cfg.landing_resident) landing.emplace(max, true);
+  detail::LandingSlot landing(max, cfg.landing_resident);
   sweep_loopback(cfg, {[&](uint64_t) { return mapped = replica.map(); }, [&] { replica.unmap(mapped); }},
-                 {[&](uint64_t n) { return (cfg.landing_resident ? *landing : landing.emplace(n, false)).get(); },
-                  [&] { if (!cfg.landing_resident) landing.reset(); }},
-                 r, progress);
+                 {[&](uint64_t n) { return landing.acquire(n); }, [&] { landing.release(); }}, r, progress);
   return r;
 }
 
