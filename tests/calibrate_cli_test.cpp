@@ -280,12 +280,50 @@ static void run_two_concurrent_in_8mib(const std::string& benchmarks, const TmpD
   *profile = std::string((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
 }
 
+// Each point of the concurrent benchmarks in `json_path` records the slowest participant of each
+// of its `rounds` rounds, never faster than the median participant, and is fitted.
+static void expect_slowest_per_round(const std::string& json_path, int rounds) {
+  std::ifstream f(json_path);
+  const auto j = nlohmann::json::parse(f);
+  for (const auto& b : j["benchmarks"]) {
+    SCOPED_TRACE(b["name"].get<std::string>());
+    for (const auto& p : b["points"]) {
+      ASSERT_TRUE(p.contains("slowest")) << p.dump();
+      EXPECT_EQ(p["slowest"]["count"], rounds);
+      EXPECT_GE(p["slowest"]["median_s"].get<double>(), p["median_s"].get<double>());
+    }
+    EXPECT_TRUE(b.contains("fit_slowest")) << b.dump();
+  }
+}
+
 // Copies and checksums on N threads at once: per-thread samples, N copies fit in --max-bytes.
 TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
   TmpDir d;
   std::string profile;
   ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("host-memcpy-concurrent,checksum-xxh64-concurrent", d, &profile));
+  expect_slowest_per_round(d.path + "/c.json", 2);
+  EXPECT_NE(profile.find("slowest_bandwidth_bytes_per_s: "), std::string::npos) << profile;
   EXPECT_EQ(run("--benchmarks host-memcpy-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
+}
+
+// N processes each retrieving its image from its own memory store at once (copy out of a fresh
+// shm mapping, XXH64): per process, with each round's slowest (what a recovery waits for) in the
+// profile; the landing it read into recorded.
+TEST(calibrate_cli_test, concurrent_memory_retrievals_record_the_slowest_process) {
+  TmpDir d;
+  std::string text;
+  ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("memory-retrieval-concurrent,shm-write-fresh-concurrent", d, &text));
+  expect_slowest_per_round(d.path + "/c.json", 2);
+  const auto y = YAML::LoadFile(d.path + "/c.yaml");
+  const auto mr = y["hardware"]["memory_retrieval_concurrent"];
+  ASSERT_TRUE(mr) << text;
+  EXPECT_EQ(mr["concurrency"].as<int>(), 2);
+  EXPECT_GT(mr["slowest_bandwidth_bytes_per_s"].as<double>(), 0.0);
+  std::ifstream f(d.path + "/c.json");
+  const auto j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["benchmarks"][1]["name"], "memory-retrieval-concurrent");
+  EXPECT_EQ(j["benchmarks"][1]["extra"]["landing"], "resident");
+  EXPECT_EQ(run("--benchmarks memory-retrieval-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
 // Loopback transfers N at once (each on its own connection) and fresh shared-memory writes by N
@@ -295,11 +333,12 @@ TEST(calibrate_cli_test, concurrent_loopback_transfers_and_shm_writers_are_per_p
   TmpDir d;
   std::string text;
   ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("tcp-loopback-concurrent,shm-write-fresh-concurrent", d, &text));
+  const auto y = YAML::LoadFile(d.path + "/c.yaml");
   for (const char* key : {"loopback_tcp_concurrent", "shm_write_fresh_concurrent"}) {
     EXPECT_NE(text.find(std::string("  ") + key + ": {alpha_s: "), std::string::npos) << text;
+    ASSERT_TRUE(y["hardware"][key]) << key;
+    EXPECT_EQ(y["hardware"][key]["concurrency"].as<int>(), 2) << key;
   }
-  EXPECT_NE(text.find("concurrency: 2}  # tcp-loopback-concurrent"), std::string::npos) << text;
-  EXPECT_NE(text.find("concurrency: 2}  # shm-write-fresh-concurrent"), std::string::npos) << text;
 }
 
 // The model benchmarks: gemini-bench-model as a child, its points fitted (capture and restore

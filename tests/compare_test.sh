@@ -152,10 +152,39 @@ PY
 import json, re, sys
 row = next(p for p in json.load(open(sys.argv[1]))["runs"][0]["phases"] if p["phase"] == "save_memory_s")
 b = json.load(open(sys.argv[2]))["checkpoint_bytes_per_rank"]
-m = re.search(r"^  host_memcpy_concurrent: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,]+), concurrency: 4\}", open(sys.argv[3]).read(), re.M)
+m = re.search(r"^  host_memcpy_concurrent: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,]+), concurrency: 4[,}]", open(sys.argv[3]).read(), re.M)
 warm = float(m.group(1)) + b / float(m.group(2))
 assert abs(row["predicted_p10_s"] - warm) <= 1e-6 * warm, (row["predicted_p10_s"], warm)
 assert row["predicted_p10_s"] < row["predicted_s"]
+PY
+  # Concurrent memory retrievals: a process failure's recovery whose ranks all retrieve from their
+  # own memory stores costs the benchmark's slowest process when it ran with as many processes
+  # (alpha 0.02 s, 5e7 B/s); with 2 processes, or for a machine loss's mixed tiers, the copy and
+  # the checksum are charged as before.
+  MEM_RUN="$SRC/results/cpu/compare-vm/runs/small-memory.json"
+  for n in 4 2; do
+    sed -e '/^  memory_retrieval_concurrent:/d' \
+        -e "/^hardware:/a\\  memory_retrieval_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: $n, slowest_alpha_s: 0.02, slowest_bandwidth_bytes_per_s: 5e7}" \
+        "$PROF" > "$T/mr$n.yaml"
+    sed -e '/^  memory_retrieval_concurrent:/d' "$PROF" > "$T/mr0.yaml"
+  done
+  for n in 0 2 4; do
+    rc=0; "$SIM" compare "$MEM_RUN" --profile "$T/mr$n.yaml" --no-engine --json "$T/mr$n.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with memory_retrieval_concurrent for $n: exit $rc"; exit 1; }
+  done
+  python3 - "$T" "$MEM_RUN" <<'PY'
+import json, os, sys
+row = lambda n, phase: next(p for p in json.load(open(os.path.join(sys.argv[1], f"mr{n}.json")))["runs"][0]["phases"]
+                            if p["phase"] == phase)
+b = json.load(open(sys.argv[2]))["checkpoint_bytes_per_rank"]
+own, want = row(4, "recovery_retrieval_memory_s"), 0.02 + b / 5e7
+assert abs(own["predicted_s"] - want) <= 1e-6 * want, (own["predicted_s"], want)
+assert "slowest of the concurrent memory retrievals" in own["note"], own["note"]
+for phase in ("recovery_retrieval_memory_s", "recovery_retrieval_mixed_s"):
+    assert row(2, phase)["predicted_s"] == row(0, phase)["predicted_s"], phase
+assert row(4, "recovery_retrieval_mixed_s")["predicted_s"] == row(0, "recovery_retrieval_mixed_s")["predicted_s"]
+assert abs(row(0, "recovery_retrieval_memory_s")["predicted_s"] - want) > 0.1 * want
+assert "slowest of the concurrent" not in row(2, "recovery_retrieval_memory_s")["note"]
 PY
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured
   # cost, scaled from the benchmark's 2R transfer threads to the run's 3R (training added).

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -126,7 +127,8 @@ inline void fit_concurrent_medians(BenchmarkResult& r) {
 // concurrent_sizes()): per size, after the time guard, concurrent_rounds() rounds of `threads`
 // threads; each round calls before_round() (untimed), then round(n), which returns the
 // round's samples and is timed as the round. Adds one point per size with the samples, the
-// round median ("round_median_s") and the timed rounds ("rounds").
+// slowest sample of each round (work the ranks do at once and wait for together ends with its
+// last one), the round median ("round_median_s") and the timed rounds ("rounds").
 inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkResult& r, Progress& progress,
                              const std::function<void()>& before_round,
                              const std::function<std::vector<double>(uint64_t)>& round) {
@@ -135,17 +137,19 @@ inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkRes
     if (concurrent_over_time_limit(sweep, t_start, i, threads, r, progress)) break;
     const uint64_t n = sweep.sizes[i];
     const Rounds wanted = concurrent_rounds(sweep, n, threads);
-    std::vector<double> samples, rounds;
+    std::vector<double> samples, slowest, rounds;
     for (int k = 0; k < wanted.warmups + wanted.reps; ++k) {
       before_round();
       const double r0 = now_s();
       const std::vector<double> t = round(n);
-      if (k < wanted.warmups) continue;
+      if (k < wanted.warmups || t.empty()) continue;
       rounds.push_back(now_s() - r0);
       samples.insert(samples.end(), t.begin(), t.end());
+      slowest.push_back(*std::max_element(t.begin(), t.end()));
     }
     add_point(r, n, summarize(samples), progress,
               {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}});
+    r.points.back().slowest = summarize(slowest);
   }
 }
 

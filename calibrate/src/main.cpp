@@ -42,7 +42,11 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     if (i == "memcpy") { add("host-memcpy"); add("host-memcpy-concurrent"); continue; }
     if (i == "tcp") { add("tcp-loopback"); add("tcp-loopback-fresh"); add("tcp-loopback-concurrent"); continue; }
     if (i == "checksum") { add("checksum-xxh64"); add("checksum-xxh64-concurrent"); continue; }
-    if (i == "shm") { add("shm-write-fresh"); add("shm-write-fresh-concurrent"); add("shm-read-fresh"); continue; }
+    if (i == "shm") {
+      for (const char* n : {"shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh", "memory-retrieval-concurrent"})
+        add(n);
+      continue;
+    }
     if (i == "nccl") { add("nccl-allreduce"); continue; }
     bool known = false;
     for (const auto* names : {&cpu_benchmark_names(), &gpu_benchmark_names(), &model_benchmark_names()})
@@ -133,7 +137,7 @@ int main(int argc, char** argv) {
                  "by default) or buffered (through the page cache, real/'s --disk-io buffered)")
       ->check(CLI::IsMember({"direct", "buffered"}));
   app.add_option("--landing", landing,
-                 "retrieval benchmarks (disk-read-cold*, shm-read-fresh, tcp-loopback-fresh): read into resident "
+                 "retrieval benchmarks (disk-read-cold*, shm-read-fresh, tcp-loopback-fresh, memory-retrieval-concurrent): read into resident "
                  "memory, as real/'s restarted ranks do (their buffer is written when they start; default), or "
                  "untouched (the read faults every page in; these benchmarks' landing before 2026-11-29)")
       ->check(CLI::IsMember({"resident", "untouched"}));
@@ -147,7 +151,7 @@ int main(int argc, char** argv) {
                  "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
                  "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, "
                  "disk-read-cold-beside-memory (half of --concurrency read, half copy memory), tcp-loopback, tcp-loopback-fresh (received into untouched memory), tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, shm-write-fresh-concurrent, "
-                 "shm-read-fresh, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
+                 "shm-read-fresh, memory-retrieval-concurrent, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
   app.add_flag("--quiet", quiet, "No progress lines");
@@ -265,6 +269,7 @@ int main(int argc, char** argv) {
     save();
   }
   run_single("shm-write-fresh-concurrent", [&] { return bench_shm_write_fresh_concurrent(cpu, concurrency, progress); });
+  run_single("memory-retrieval-concurrent", [&] { return bench_memory_retrieval_concurrent(cpu, concurrency, progress); });
   const bool dw = has(wanted, "disk-write"), dr = has(wanted, "disk-read-cold");
   if (dw || dr) {
     try {

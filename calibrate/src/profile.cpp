@@ -58,6 +58,7 @@ const HardwareField kHardwareFields[] = {
     {"shm-write-fresh", "shm_write_fresh"},
     {"shm-write-fresh-concurrent", "shm_write_fresh_concurrent"},
     {"shm-read-fresh", "shm_read_fresh"},
+    {"memory-retrieval-concurrent", "memory_retrieval_concurrent"},
     {"host-memcpy-concurrent", "host_memcpy_concurrent"},
     {"checksum-xxh64-concurrent", "checksum_concurrent"},
     {"model-capture", "serialize"},

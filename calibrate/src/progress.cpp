@@ -103,7 +103,8 @@ const std::vector<std::string>& cpu_benchmark_names() {
                                                  "disk-write-concurrent", "disk-read-cold-concurrent",
                                                  "disk-read-cold-beside-memory",
                                                  "tcp-loopback", "tcp-loopback-fresh", "tcp-loopback-concurrent", "checksum-xxh64", "checksum-xxh64-concurrent",
-                                                 "shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh"};
+                                                 "shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh",
+                                                 "memory-retrieval-concurrent"};
   return names;
 }
 
@@ -111,7 +112,8 @@ bool is_concurrent_benchmark(const std::string& name) {
   static const std::vector<std::string> names = {"host-memcpy-concurrent", "disk-write-concurrent",
                                                  "disk-read-cold-concurrent", "disk-read-cold-beside-memory",
                                                  "checksum-xxh64-concurrent",
-                                                 "tcp-loopback-concurrent", "shm-write-fresh-concurrent"};
+                                                 "tcp-loopback-concurrent", "shm-write-fresh-concurrent",
+                                                 "memory-retrieval-concurrent"};
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 

@@ -1,26 +1,38 @@
 // Fresh shared-memory writes by several processes at once: real/'s ranks all save at the same
 // iteration, and the first saves of a restarted process land in slots it has not mapped yet
 // (a minor fault per 4 KiB page). Processes, not threads: each rank has its own page tables.
+// And the other way, a process failure's recovery under the memory strategies: every rank
+// retrieves its own image from its memory store at once.
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "../../real/src/checksum.hpp"  // torch-free: the hash real/ verifies with
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 #include "shm_file.hpp"
 
 namespace gemini::calibrate {
+namespace {
+
+// A result named `name` for `processes` (>= 2) processes at once, each doing `what`.
+BenchmarkResult for_processes(const std::string& name, int processes, const std::string& what) {
+  if (processes < 2) throw std::invalid_argument(name + " needs at least 2 processes");
+  BenchmarkResult r;
+  r.name = name;
+  r.description = std::to_string(processes) + " processes released at once, each " + what;
+  return r;
+}
+
+}  // namespace
 
 BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int processes, Progress& progress) {
-  if (processes < 2) throw std::invalid_argument("shm-write-fresh-concurrent needs at least 2 processes");
-  BenchmarkResult r;
-  r.name = "shm-write-fresh-concurrent";
-  r.description = std::to_string(processes) +
-                  " processes released at once, each copying its own pre-faulted buffer into a fresh "
-                  "MAP_SHARED mapping of its own posix_fallocate'd /dev/shm file (mmap, memcpy, munmap), "
-                  "caches flushed before each round; bytes and seconds are per process";
+  BenchmarkResult r = for_processes("shm-write-fresh-concurrent", processes,
+                                    "copying its own pre-faulted buffer into a fresh MAP_SHARED mapping of its own "
+                                    "posix_fallocate'd /dev/shm file (mmap, memcpy, munmap), caches flushed before "
+                                    "each round; bytes and seconds are per process");
   const SweepConfig sweep = detail::concurrent_sweep(cfg, processes, r);
   const uint64_t max = sweep.sizes.back();
   std::vector<detail::HostBuffer> src;
@@ -41,6 +53,48 @@ BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int pro
       files[u]->unmap(p);
       return now_s() - t0;
     });
+  });
+  detail::fit_concurrent_medians(r);
+  return r;
+}
+
+BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int processes, Progress& progress) {
+  BenchmarkResult r = for_processes(
+      "memory-retrieval-concurrent", processes,
+      "copying its own image out of a fresh mapping of its own /dev/shm file into " +
+          detail::landing_phrase(cfg.landing_resident) +
+          " and computing XXH64 (real/'s checksum) over the copy, caches flushed before each round: the ranks of a "
+          "process failure's recovery all retrieving from their memory stores; bytes and seconds are per process, "
+          "the slowest of each round recorded");
+  r.extra["landing"] = detail::landing_name(cfg.landing_resident);
+  const SweepConfig sweep = detail::concurrent_sweep(cfg, processes, r);
+  const uint64_t max = sweep.sizes.back();
+  std::vector<std::unique_ptr<detail::ShmFile>> files;
+  for (int i = 0; i < processes; ++i) {
+    files.push_back(std::make_unique<detail::ShmFile>(max, "-r" + std::to_string(i)));
+    char* p = files.back()->map();
+    detail::fill_pattern(p, max, 160 + static_cast<uint64_t>(i));
+    files.back()->unmap(p);
+  }
+  detail::CacheFlusher flusher;
+  r.extra["cache_flush_bytes"] = flusher.bytes;
+  detail::sweep_concurrent(sweep, processes, r, progress, [&] { flusher.flush(); }, [&](uint64_t n) {
+    // Each child's landing is set up before the release, as a restarted rank's buffer is when
+    // it starts (resident: written once; untouched: mapped inside the timed retrieval).
+    std::unique_ptr<detail::LandingSlot> landing;
+    return detail::run_processes_together(
+        processes,
+        [&](int j) {
+          const double t0 = now_s();
+          char* dst = landing->acquire(n);
+          char* p = files[static_cast<size_t>(j)]->map();
+          std::memcpy(dst, p, n);
+          files[static_cast<size_t>(j)]->unmap(p);
+          const volatile uint64_t hash = gemini::real::xxh64(dst, n);  // the hash is used
+          (void)hash;
+          return now_s() - t0;
+        },
+        [&](int) { landing = std::make_unique<detail::LandingSlot>(n, cfg.landing_resident); });
   });
   detail::fit_concurrent_medians(r);
   return r;

@@ -50,6 +50,10 @@ class RunCosts {
   // The slowest rank's retrieval when ranks use `tiers` ("memory", "peer" or "disk", per rank)
   // at once: every tier verifies every tensor.
   double retrieval_s(const std::vector<std::string>& tiers) const;
+  // Whether the memory-retrieval-concurrent benchmark ran with the run's ranks and hashed as
+  // they do (one thread each): then a recovery whose ranks all retrieve from their own memory
+  // stores costs its slowest process.
+  bool own_memory_retrievals_measured() const;
 
  private:
   double lone_disk_s_;

@@ -168,7 +168,9 @@ void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& repl
   }
   for (const auto& [tier, v] : by_tier) {
     if (tier == "none") continue;
-    std::string note = tier == "memory"   ? "fresh shm mapping + XXH64"
+    std::string note = tier == "memory"   ? std::string(c.own_memory_retrievals_measured()
+                                                              ? "the slowest of the concurrent memory retrievals"
+                                                              : "fresh shm mapping + XXH64")
                        : tier == "peer"   ? std::string(k.tcp_fresh ? "loopback TCP, fresh mapping to new memory"
                                                                  : "loopback TCP from the holder + est. fault-in") + " + XXH64"
                        : tier == "disk"   ? "cold read, ranks through one disk + XXH64" +

@@ -27,7 +27,7 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
                                                "shm_read_fresh", "local_disk_write_concurrent",
                                                "local_disk_read_concurrent", "local_disk_read_beside_memory", "host_memcpy_concurrent",
                                                "checksum_concurrent", "loopback_tcp_concurrent",
-                                               "shm_write_fresh_concurrent", "deserialize",
+                                               "shm_write_fresh_concurrent", "memory_retrieval_concurrent", "deserialize",
                                                "model_flop_rate"});
   return {std::move(file), std::move(hardware)};
 }

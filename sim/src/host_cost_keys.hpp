@@ -43,6 +43,7 @@ inline constexpr ConcurrentKey kConcurrentCosts[] = {
     {"local_disk_read_concurrent", "disk-read-cold-concurrent", &HostCosts::disk_read_concurrent},
     {"loopback_tcp_concurrent", "tcp-loopback-concurrent", &HostCosts::tcp_concurrent},
     {"shm_write_fresh_concurrent", "shm-write-fresh-concurrent", &HostCosts::shm_write_fresh_concurrent},
+    {"memory_retrieval_concurrent", "memory-retrieval-concurrent", &HostCosts::memory_retrieval_concurrent},
     {"local_disk_read_beside_memory", "disk-read-cold-beside-memory", &HostCosts::disk_read_beside_memory},
 };
 

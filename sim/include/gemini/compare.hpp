@@ -48,6 +48,9 @@ struct HostCosts {
   ConcurrentCost memcpy_concurrent, checksum_concurrent, disk_write_concurrent, disk_read_concurrent;
   ConcurrentCost tcp_concurrent;  // loopback transfers at once, each its own sender and receiver
   ConcurrentCost shm_write_fresh_concurrent;  // processes writing fresh shm mappings at once
+  // Processes each retrieving its image from its memory store at once (copy out of a fresh shm
+  // mapping, XXH64): a process failure's recovery under the memory strategies.
+  ConcurrentCost memory_retrieval_concurrent;
   // Cold readers at once beside `neighbours` processes reading and hashing memory-store images:
   // a machine loss's disk readers while the survivors retrieve from memory.
   ConcurrentCost disk_read_beside_memory;

@@ -90,6 +90,13 @@ BenchmarkResult bench_tcp_loopback_concurrent(const SweepConfig& cfg, int pairs,
 // mapped yet, all at one iteration (CPU time-sharing, page faults, the memory bus).
 BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int processes, Progress& progress);
 
+// `processes` (>= 2) processes at once, each retrieving its own image from its memory store as
+// real/ does (copy out of a fresh mapping of its own /dev/shm file into its landing, per
+// cfg.landing_resident, then XXH64 over the copy; "memory-retrieval-concurrent"): bytes and
+// seconds per process, with the slowest of each round. A process failure's recovery under the
+// memory strategies, whose ranks all retrieve at once and go on when the last is done.
+BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int processes, Progress& progress);
+
 // The same pair with `writers` (>= 2) threads at once, each its own file in one directory
 // ("disk-write-concurrent", "disk-read-cold-concurrent"): bytes and seconds per writer, sizes
 // from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.
