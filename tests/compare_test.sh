@@ -166,8 +166,8 @@ PY
     sed -e '/^  memory_retrieval_concurrent:/d' \
         -e "/^hardware:/a\\  memory_retrieval_concurrent: {alpha_s: 0.01, bandwidth_bytes_per_s: 1e8, concurrency: $n, slowest_alpha_s: 0.02, slowest_bandwidth_bytes_per_s: 5e7}" \
         "$PROF" > "$T/mr$n.yaml"
-    sed -e '/^  memory_retrieval_concurrent:/d' "$PROF" > "$T/mr0.yaml"
   done
+  sed -e '/^  memory_retrieval_concurrent:/d' "$PROF" > "$T/mr0.yaml"
   for n in 0 2 4; do
     rc=0; "$SIM" compare "$MEM_RUN" --profile "$T/mr$n.yaml" --no-engine --json "$T/mr$n.json" > /dev/null || rc=$?
     [ "$rc" -le 1 ] || { echo "compare with memory_retrieval_concurrent for $n: exit $rc"; exit 1; }

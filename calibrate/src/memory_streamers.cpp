@@ -14,7 +14,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "../../real/src/checksum.hpp"  // torch-free: the hash real/ verifies with
 #include "buffer.hpp"
 #include "shm_file.hpp"
 
@@ -41,19 +40,13 @@ MemoryStreamers::MemoryStreamers(int processes, uint64_t bytes, bool landing_res
         // memory-store slot afresh, copies it out into its restarted process's buffer and
         // hashes the copy.
         ShmFile image(bytes, "-s" + std::to_string(i));
-        char* p = image.map();
-        fill_pattern(p, bytes, 31 + static_cast<uint64_t>(i));
-        image.unmap(p);
+        image.fill(31 + static_cast<uint64_t>(i));
         shared_->ready.fetch_add(1);
         uint64_t sink = 0;
         LandingSlot landing(bytes, landing_resident);
         for (int s; (s = shared_->state.load()) != kExit;) {
           if (s != kRun) { wait_a_little(); continue; }
-          char* dst = landing.acquire(bytes);
-          p = image.map();
-          std::memcpy(dst, p, bytes);
-          image.unmap(p);
-          sink += real::xxh64(dst, bytes);
+          sink += copy_out_and_hash(image, landing.acquire(bytes), bytes);
           landing.release();
           shared_->passes[i].fetch_add(1);
         }

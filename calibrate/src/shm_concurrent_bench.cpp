@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "../../real/src/checksum.hpp"  // torch-free: the hash real/ verifies with
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
@@ -72,9 +71,7 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
   std::vector<std::unique_ptr<detail::ShmFile>> files;
   for (int i = 0; i < processes; ++i) {
     files.push_back(std::make_unique<detail::ShmFile>(max, "-r" + std::to_string(i)));
-    char* p = files.back()->map();
-    detail::fill_pattern(p, max, 160 + static_cast<uint64_t>(i));
-    files.back()->unmap(p);
+    files.back()->fill(160 + static_cast<uint64_t>(i));
   }
   detail::CacheFlusher flusher;
   r.extra["cache_flush_bytes"] = flusher.bytes;
@@ -86,11 +83,8 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
         processes,
         [&](int j) {
           const double t0 = now_s();
-          char* dst = landing->acquire(n);
-          char* p = files[static_cast<size_t>(j)]->map();
-          std::memcpy(dst, p, n);
-          files[static_cast<size_t>(j)]->unmap(p);
-          const volatile uint64_t hash = gemini::real::xxh64(dst, n);  // the hash is used
+          const volatile uint64_t hash =  // the hash is used
+              detail::copy_out_and_hash(*files[static_cast<size_t>(j)], landing->acquire(n), n);
           (void)hash;
           return now_s() - t0;
         },

@@ -9,7 +9,11 @@
 #include <cstdint>
 #include <string>
 
-#include "disk_io.hpp"  // throw_errno
+#include <cstring>
+
+#include "../../real/src/checksum.hpp"  // torch-free: the hash real/ verifies with
+#include "buffer.hpp"                   // fill_pattern
+#include "disk_io.hpp"                  // throw_errno
 
 namespace gemini::calibrate::detail {
 
@@ -36,6 +40,13 @@ class ShmFile {
     return static_cast<char*>(p);
   }
   void unmap(char* p) { ::munmap(p, bytes_); }
+  // Writes the whole file once through a mapping of its own, so that its pages exist in the page
+  // cache as a committed memory-store slot's do.
+  void fill(uint64_t seed) {
+    char* p = map();
+    fill_pattern(p, bytes_, seed);
+    unmap(p);
+  }
 
  private:
   void cleanup() {
@@ -47,5 +58,14 @@ class ShmFile {
   std::string name_;
   int fd_ = -1;
 };
+
+// What a rank's retrieval from its own memory store does: map the image afresh, copy its first
+// `bytes` out into `dst`, unmap, XXH64 the copy. Returns the hash.
+inline uint64_t copy_out_and_hash(ShmFile& image, char* dst, uint64_t bytes) {
+  char* p = image.map();
+  std::memcpy(dst, p, bytes);
+  image.unmap(p);
+  return real::xxh64(dst, bytes);
+}
 
 }  // namespace gemini::calibrate::detail

@@ -109,9 +109,7 @@ BenchmarkResult bench_tcp_loopback_fresh(const SweepConfig& cfg, Progress& progr
   r.extra["landing"] = detail::landing_name(cfg.landing_resident);
   const uint64_t max = cfg.sizes.back();
   detail::ShmFile replica(max, "-fetch");
-  char* filler = replica.map();
-  detail::fill_pattern(filler, max, 7);  // the replica's pages exist in the page cache, as real/'s do
-  replica.unmap(filler);
+  replica.fill(7);  // the replica's pages exist in the page cache, as real/'s do
   char* mapped = nullptr;
   detail::LandingSlot landing(max, cfg.landing_resident);
   sweep_loopback(cfg, {[&](uint64_t) { return mapped = replica.map(); }, [&] { replica.unmap(mapped); }},
