@@ -268,14 +268,27 @@ TEST(calibrate_cli_test, retrieval_landing_is_chosen_and_recorded) {
   EXPECT_EQ(run("--benchmarks shm-read-fresh --landing fresh --quiet --out-json '' --out-profile ''"), 2);
 }
 
-// Runs two concurrent benchmarks, 2 at once in 8 MiB, checks their results
+// A concurrent sweep for two participants: the largest size, rounds per size, sizes.
+struct ConcurrentSweep {
+  const char* max_bytes;
+  int rounds;
+  size_t sizes;
+};
+// 1 and 4 MiB, two rounds each: enough for per-participant results.
+constexpr ConcurrentSweep kTwoSizes{"8MiB", 2, 2};
+// 1, 4 and 16 MiB, three rounds each: with two rounds at 1 and 4 MiB the slowest participant's
+// medians can fall with size on a loaded machine, leaving no line to fit (as for the disk readers).
+constexpr ConcurrentSweep kThreeSizes{"32MiB", 3, 3};
+
+// Runs two concurrent benchmarks, 2 at once over `sweep`, checks their results
 // (expect_two_concurrent_results) and puts the profile's text in `profile`.
-static void run_two_concurrent_in_8mib(const std::string& benchmarks, const TmpDir& d, std::string* profile) {
+static void run_two_concurrent(const std::string& benchmarks, const TmpDir& d, std::string* profile,
+                               const ConcurrentSweep& sweep = kTwoSizes) {
   const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
-  ASSERT_EQ(run("--benchmarks " + benchmarks + " --concurrency 2 --max-bytes 8MiB --reps 2 --warmups 0 --out-json " +
-                json + " --out-profile " + yaml + " --quiet"),
+  ASSERT_EQ(run("--benchmarks " + benchmarks + " --concurrency 2 --max-bytes " + sweep.max_bytes + " --reps " +
+                std::to_string(sweep.rounds) + " --warmups 0 --out-json " + json + " --out-profile " + yaml + " --quiet"),
             0);
-  expect_two_concurrent_results(json, 2);
+  expect_two_concurrent_results(json, 2, sweep.sizes, sweep.rounds);
   std::ifstream y(yaml);
   *profile = std::string((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
 }
@@ -300,8 +313,9 @@ static void expect_slowest_per_round(const std::string& json_path, int rounds) {
 TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
   TmpDir d;
   std::string profile;
-  ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("host-memcpy-concurrent,checksum-xxh64-concurrent", d, &profile));
-  expect_slowest_per_round(d.path + "/c.json", 2);
+  ASSERT_NO_FATAL_FAILURE(
+      run_two_concurrent("host-memcpy-concurrent,checksum-xxh64-concurrent", d, &profile, kThreeSizes));
+  expect_slowest_per_round(d.path + "/c.json", kThreeSizes.rounds);
   EXPECT_NE(profile.find("slowest_bandwidth_bytes_per_s: "), std::string::npos) << profile;
   EXPECT_EQ(run("--benchmarks host-memcpy-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
@@ -312,8 +326,9 @@ TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
 TEST(calibrate_cli_test, concurrent_memory_retrievals_record_the_slowest_process) {
   TmpDir d;
   std::string text;
-  ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("memory-retrieval-concurrent,shm-write-fresh-concurrent", d, &text));
-  expect_slowest_per_round(d.path + "/c.json", 2);
+  ASSERT_NO_FATAL_FAILURE(
+      run_two_concurrent("memory-retrieval-concurrent,shm-write-fresh-concurrent", d, &text, kThreeSizes));
+  expect_slowest_per_round(d.path + "/c.json", kThreeSizes.rounds);
   const auto y = YAML::LoadFile(d.path + "/c.yaml");
   const auto mr = y["hardware"]["memory_retrieval_concurrent"];
   ASSERT_TRUE(mr) << text;
@@ -332,7 +347,7 @@ TEST(calibrate_cli_test, concurrent_memory_retrievals_record_the_slowest_process
 TEST(calibrate_cli_test, concurrent_loopback_transfers_and_shm_writers_are_per_participant) {
   TmpDir d;
   std::string text;
-  ASSERT_NO_FATAL_FAILURE(run_two_concurrent_in_8mib("tcp-loopback-concurrent,shm-write-fresh-concurrent", d, &text));
+  ASSERT_NO_FATAL_FAILURE(run_two_concurrent("tcp-loopback-concurrent,shm-write-fresh-concurrent", d, &text));
   const auto y = YAML::LoadFile(d.path + "/c.yaml");
   for (const char* key : {"loopback_tcp_concurrent", "shm_write_fresh_concurrent"}) {
     EXPECT_NE(text.find(std::string("  ") + key + ": {alpha_s: "), std::string::npos) << text;
