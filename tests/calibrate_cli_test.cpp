@@ -268,27 +268,19 @@ TEST(calibrate_cli_test, retrieval_landing_is_chosen_and_recorded) {
   EXPECT_EQ(run("--benchmarks shm-read-fresh --landing fresh --quiet --out-json '' --out-profile ''"), 2);
 }
 
-// A concurrent sweep for two participants: the largest size, rounds per size, sizes.
-struct ConcurrentSweep {
-  const char* max_bytes;
-  int rounds;
-  size_t sizes;
-};
-// 1 and 4 MiB, two rounds each: enough for per-participant results.
-constexpr ConcurrentSweep kTwoSizes{"8MiB", 2, 2};
-// 1, 4 and 16 MiB, three rounds each: with two rounds at 1 and 4 MiB the slowest participant's
-// medians can fall with size on a loaded machine, leaving no line to fit (as for the disk readers).
-constexpr ConcurrentSweep kThreeSizes{"32MiB", 3, 3};
-
-// Runs two concurrent benchmarks, 2 at once over `sweep`, checks their results
-// (expect_two_concurrent_results) and puts the profile's text in `profile`.
-static void run_two_concurrent(const std::string& benchmarks, const TmpDir& d, std::string* profile,
-                               const ConcurrentSweep& sweep = kTwoSizes) {
+// Runs two concurrent benchmarks, 2 at once over 1, 4 and 16 MiB with three rounds each, checks
+// their results (expect_two_concurrent_results) and puts the profile's text in `profile`. With
+// two rounds at 1 and 4 MiB the medians (the slowest participant's, and the loopback transfers'
+// own) can fall with size on a loaded machine, leaving no line to fit and no profile entry (as
+// for the disk readers).
+constexpr int kConcurrentRounds = 3;
+static void run_two_concurrent(const std::string& benchmarks, const TmpDir& d, std::string* profile) {
   const std::string json = d.path + "/c.json", yaml = d.path + "/c.yaml";
-  ASSERT_EQ(run("--benchmarks " + benchmarks + " --concurrency 2 --max-bytes " + sweep.max_bytes + " --reps " +
-                std::to_string(sweep.rounds) + " --warmups 0 --out-json " + json + " --out-profile " + yaml + " --quiet"),
+  ASSERT_EQ(run("--benchmarks " + benchmarks + " --concurrency 2 --max-bytes 32MiB --reps " +
+                std::to_string(kConcurrentRounds) + " --warmups 0 --out-json " + json + " --out-profile " + yaml +
+                " --quiet"),
             0);
-  expect_two_concurrent_results(json, 2, sweep.sizes, sweep.rounds);
+  expect_two_concurrent_results(json, 2, 3, kConcurrentRounds);  // 1, 4 and 16 MiB
   std::ifstream y(yaml);
   *profile = std::string((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
 }
@@ -314,8 +306,8 @@ TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
   TmpDir d;
   std::string profile;
   ASSERT_NO_FATAL_FAILURE(
-      run_two_concurrent("host-memcpy-concurrent,checksum-xxh64-concurrent", d, &profile, kThreeSizes));
-  expect_slowest_per_round(d.path + "/c.json", kThreeSizes.rounds);
+      run_two_concurrent("host-memcpy-concurrent,checksum-xxh64-concurrent", d, &profile));
+  expect_slowest_per_round(d.path + "/c.json", kConcurrentRounds);
   EXPECT_NE(profile.find("slowest_bandwidth_bytes_per_s: "), std::string::npos) << profile;
   EXPECT_EQ(run("--benchmarks host-memcpy-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
@@ -327,8 +319,8 @@ TEST(calibrate_cli_test, concurrent_memory_retrievals_record_the_slowest_process
   TmpDir d;
   std::string text;
   ASSERT_NO_FATAL_FAILURE(
-      run_two_concurrent("memory-retrieval-concurrent,shm-write-fresh-concurrent", d, &text, kThreeSizes));
-  expect_slowest_per_round(d.path + "/c.json", kThreeSizes.rounds);
+      run_two_concurrent("memory-retrieval-concurrent,shm-write-fresh-concurrent", d, &text));
+  expect_slowest_per_round(d.path + "/c.json", kConcurrentRounds);
   const auto y = YAML::LoadFile(d.path + "/c.yaml");
   const auto mr = y["hardware"]["memory_retrieval_concurrent"];
   ASSERT_TRUE(mr) << text;
