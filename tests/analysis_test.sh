@@ -141,4 +141,21 @@ grep -q "^| 1 | 2 | 0.1200 | 0.1300 | 0.1000 | 0.1200 | 1.09 | 1024, -/- |" "$T/
   { echo "disk_matched.py on a made-up study:"; cat "$T/dm.md"; exit 1; }
 rm "$T/dm/probes/probe-2.json"
 if "$PY" disk_matched.py "$T/dm" > /dev/null 2>&1; then echo "disk_matched.py accepted a run without its probe after it"; exit 1; fi
+# Runs against themselves: the committed sessions' comparisons are not in the tree (run.sh makes
+# them), so three made-up sessions of one row measured 1.0, 1.1 and 1.5 s, predicted +0%, +20%
+# and -10%: sim outside once; the other two sessions' median (1.3, 1.25, 1.05 s) outside twice;
+# of the six ordered pairs, two within (1.0 <-> 1.1). Two sessions, or two tolerances, are refused.
+mkdir -p "$T/rep"
+for s in 1:1.0:0.0 2:1.1:0.2 3:1.5:-0.1; do
+  "$PY" -c "import json,sys; m, e = float(sys.argv[2]), float(sys.argv[3])
+json.dump({'tolerance': float(sys.argv[4]), 'runs': [{'label': 'small/gemini', 'phases': [{'phase': 'save_stall_s',
+  'method': 'closed-form', 'checked': True, 'measured': {'count': 3, 'median_s': m}, 'rel_error': e}]}]}, open(sys.argv[1], 'w'))" \
+    "$T/rep/repeat-000${s%%:*}.json" "$(echo "$s" | cut -d: -f2)" "${s##*:}" 0.15
+done
+"$PY" compare_reproducibility.py "$T"/rep/*.json > "$T/rep.txt"
+grep -q "^AMD EPYC VM (3 sessions, 3 checked rows): outside 1 (sim) vs 2 (loo); every row within in 2 (sim) vs 1 (loo) sessions; one session's runs predicting another's (6 ordered pairs): median 1 rows outside (min 0, max 1), every row within in 2$" "$T/rep.txt" ||
+  { echo "compare_reproducibility.py on made-up sessions:"; cat "$T/rep.txt"; exit 1; }
+if "$PY" compare_reproducibility.py "$T"/rep/repeat-000[12].json > /dev/null 2>&1; then echo "compare_reproducibility.py accepted two sessions"; exit 1; fi
+sed 's/"tolerance": 0.15/"tolerance": 0.2/' "$T/rep/repeat-0003.json" > "$T/rep/repeat-0004.json"
+if "$PY" compare_reproducibility.py "$T"/rep/*.json > /dev/null 2>&1; then echo "compare_reproducibility.py mixed two tolerances"; exit 1; fi
 echo "analysis scripts OK"

@@ -8,18 +8,17 @@
 set -euo pipefail
 B=$1 OUT=$2 NAME_A=$3 FLAGS_A=$4 NAME_B=$5 FLAGS_B=$6 SESSIONS=$7 TITLE=$8
 R=results/cpu/compare-vm
+# shellcheck source=SCRIPTDIR/compare_session.sh
+source "$R/compare_session.sh"
 compare_both() {  # LABEL RUNS_DIR PROFILE (path without .yaml/.json)
   local label=$1 runs=$2 profile=$3
   [ -f "$profile.yaml" ] && [ -f "$profile.json" ] || return 0
-  local files=("$runs"/{tiny,small}-{disk,memory,gemini}.json "$runs/small-disk-every10.json")
   echo "$label" >&2
   local name flags
   for variant in A B; do
     if [ $variant = A ]; then name=$NAME_A flags=$FLAGS_A; else name=$NAME_B flags=$FLAGS_B; fi
-    # compare exits 1 when a phase is outside the tolerance: a result here, not a failure.
     # shellcheck disable=SC2086  # the flags are words
-    "$B/sim/gemini-sim" compare "${files[@]}" --profile "$profile.yaml" ${flags//@PROFILE@/$profile} \
-      --json "$OUT/$label-$name.json" > /dev/null || [ $? -eq 1 ]
+    compare_session "$B" "$runs" "$profile.yaml" "$OUT/$label-$name.json" ${flags//@PROFILE@/$profile}
   done
 }
 compare_both main-profile "$R/runs" calibrate/profiles/cpu-amd-epyc
