@@ -158,4 +158,21 @@ grep -q "^AMD EPYC VM (3 sessions, 3 checked rows): outside 1 (sim) vs 2 (loo); 
 if "$PY" compare_reproducibility.py "$T"/rep/repeat-000[12].json > /dev/null 2>&1; then echo "compare_reproducibility.py accepted two sessions"; exit 1; fi
 sed 's/"tolerance": 0.15/"tolerance": 0.2/' "$T/rep/repeat-0003.json" > "$T/rep/repeat-0004.json"
 if "$PY" compare_reproducibility.py "$T"/rep/*.json > /dev/null 2>&1; then echo "compare_reproducibility.py mixed two tolerances"; exit 1; fi
+# The shared-lone trial's profile: the lone copy read at 3 MB from medians at 2 and 4 MB
+# (0.002 and 0.005 s: the line 0.0015 s per MB, through -0.001 s, clamped to the origin with
+# 0.0035 s at 3 MB), the concurrent copy and checksum dropped, other entries kept.
+cat > "$T/trial.yaml" <<'YAML'
+host:
+  host_memcpy: {alpha_s: 0.1, bandwidth_bytes_per_s: 1e9}  # host-memcpy
+  checksum: {alpha_s: 0.1, bandwidth_bytes_per_s: 1e9}  # checksum-xxh64
+  host_memcpy_concurrent: {alpha_s: 0, bandwidth_bytes_per_s: 1e9, concurrency: 4}  # host-memcpy-concurrent
+  checksum_concurrent: {alpha_s: 0, bandwidth_bytes_per_s: 1e9, concurrency: 4}  # checksum-xxh64-concurrent
+  shm_read_fresh: {alpha_s: 0, bandwidth_bytes_per_s: 1e9}  # shm-read-fresh
+YAML
+"$PY" -c "import json,sys; pts = [{'bytes': 2e6, 'median_s': 0.002}, {'bytes': 4e6, 'median_s': 0.005}]
+json.dump({'benchmarks': [{'name': n, 'points': pts} for n in ('host-memcpy', 'checksum-xxh64')]}, open(sys.argv[1], 'w'))" "$T/trial.json"
+"$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial.yaml" "$T/trial.json" 3e6 > "$T/trial-out.yaml"
+grep -q "^  host_memcpy: {alpha_s: 0, bandwidth_bytes_per_s: 857142857}  # host-memcpy$" "$T/trial-out.yaml" &&
+  ! grep -q "_concurrent" "$T/trial-out.yaml" && grep -q "^  shm_read_fresh: " "$T/trial-out.yaml" ||
+  { echo "lone_at_size.py:"; cat "$T/trial-out.yaml"; exit 1; }
 echo "analysis scripts OK"

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""A profile for the shared-lone trial (run.sh shared-lone): the lone host copy and checksum
+read at the run's image size instead of their fitted lines, the concurrent copy and checksum
+left out, so that gemini-sim compare charges every rank the lone cost at that size times its
+share of the CPUs.
+
+The lone cost at BYTES is the line through the calibration's medians at the two measured sizes
+around it (the measured point itself and the one below where the calibration measured BYTES);
+a negative intercept becomes the line through the origin with the same time at BYTES.
+Usage: lone_at_size.py PROFILE.yaml CALIBRATION.json BYTES > NEW.yaml"""
+import json
+import re
+import sys
+
+LONE = {"host_memcpy": "host-memcpy", "checksum": "checksum-xxh64"}
+DROPPED = ("host_memcpy_concurrent", "checksum_concurrent")
+
+
+def line_at(points, size):
+    """(alpha_s, bandwidth_bytes_per_s) of the secant through the medians around `size`."""
+    pts = sorted((p["bytes"], p["median_s"]) for p in points)
+    above = next((i for i, (b, _) in enumerate(pts) if b >= size), len(pts) - 1)
+    lo, hi = pts[max(0, above - 1)], pts[max(1, above)]
+    slope = (hi[1] - lo[1]) / (hi[0] - lo[0])
+    alpha = lo[1] - slope * lo[0]
+    at_size = alpha + slope * size
+    alpha = max(0.0, alpha)
+    return alpha, size / (at_size - alpha)
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    profile = open(sys.argv[1]).read()
+    benchmarks = {b["name"]: b for b in json.load(open(sys.argv[2]))["benchmarks"]}
+    size = float(sys.argv[3])
+    for key, name in LONE.items():
+        alpha, bandwidth = line_at(benchmarks[name]["points"], size)
+        profile, n = re.subn(rf"(\n  {key}: \{{alpha_s: )[^,]+(, bandwidth_bytes_per_s: )[^,}}]+",
+                             lambda m: f"{m.group(1)}{alpha:.9g}{m.group(2)}{bandwidth:.9g}", profile)
+        if n != 1:
+            sys.exit(f"{sys.argv[1]}: no single '{key}' entry")
+    for key in DROPPED:
+        profile = re.sub(rf"\n  {key}: [^\n]*", "", profile)
+    sys.stdout.write(profile)
+
+
+if __name__ == "__main__":
+    main()
