@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config
       libsimgrid-dev libyaml-cpp-dev libeigen3-dev libcli11-dev nlohmann-json3-dev libgtest-dev
       libtorch-dev libopenblas0-pthread libgloo-dev
-      python3 python3-matplotlib python3-pandas python3-numpy
+      python3 python3-matplotlib python3-pandas python3-numpy python3-yaml
       clang libclang-rt-14-dev)  # clang + libFuzzer: scripts/fuzz.sh
 missing=()
 for p in "${pkgs[@]}"; do

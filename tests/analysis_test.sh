@@ -160,9 +160,11 @@ sed 's/"tolerance": 0.15/"tolerance": 0.2/' "$T/rep/repeat-0003.json" > "$T/rep/
 if "$PY" compare_reproducibility.py "$T"/rep/*.json > /dev/null 2>&1; then echo "compare_reproducibility.py mixed two tolerances"; exit 1; fi
 # The shared-lone trial's profile: the lone copy read at 3 MB from medians at 2 and 4 MB
 # (0.002 and 0.005 s: the line 0.0015 s per MB, through -0.001 s, clamped to the origin with
-# 0.0035 s at 3 MB), the concurrent copy and checksum dropped, other entries kept.
+# 0.0035 s at 3 MB), the concurrent copy and checksum dropped, other entries kept; a profile
+# without the lone copy is refused.
 cat > "$T/trial.yaml" <<'YAML'
-host:
+name: "trial"
+hardware:
   host_memcpy: {alpha_s: 0.1, bandwidth_bytes_per_s: 1e9}  # host-memcpy
   checksum: {alpha_s: 0.1, bandwidth_bytes_per_s: 1e9}  # checksum-xxh64
   host_memcpy_concurrent: {alpha_s: 0, bandwidth_bytes_per_s: 1e9, concurrency: 4}  # host-memcpy-concurrent
@@ -172,7 +174,15 @@ YAML
 "$PY" -c "import json,sys; pts = [{'bytes': 2e6, 'median_s': 0.002}, {'bytes': 4e6, 'median_s': 0.005}]
 json.dump({'benchmarks': [{'name': n, 'points': pts} for n in ('host-memcpy', 'checksum-xxh64')]}, open(sys.argv[1], 'w'))" "$T/trial.json"
 "$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial.yaml" "$T/trial.json" 3e6 > "$T/trial-out.yaml"
-grep -q "^  host_memcpy: {alpha_s: 0, bandwidth_bytes_per_s: 857142857}  # host-memcpy$" "$T/trial-out.yaml" &&
-  ! grep -q "_concurrent" "$T/trial-out.yaml" && grep -q "^  shm_read_fresh: " "$T/trial-out.yaml" ||
+"$PY" -c "import sys, yaml
+h = yaml.safe_load(open(sys.argv[1]))['hardware']
+for k in ('host_memcpy', 'checksum'):
+    assert h[k]['alpha_s'] == 0 and abs(h[k]['bandwidth_bytes_per_s'] - 3e6 / 0.0035) < 1e-3, h[k]
+assert 'host_memcpy_concurrent' not in h and 'checksum_concurrent' not in h, h
+assert h['shm_read_fresh'] == {'alpha_s': 0, 'bandwidth_bytes_per_s': 1e9}, h" "$T/trial-out.yaml" ||
   { echo "lone_at_size.py:"; cat "$T/trial-out.yaml"; exit 1; }
+sed 's/^  host_memcpy: .*//' "$T/trial.yaml" > "$T/trial-no-copy.yaml"
+if "$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial-no-copy.yaml" "$T/trial.json" 3e6 > /dev/null 2>&1; then
+  echo "lone_at_size.py accepted a profile without host_memcpy"; exit 1
+fi
 echo "analysis scripts OK"

@@ -92,12 +92,14 @@ PY
   expect2 "ran on cuda:0 but .* has no GPU copy costs" "$GPU_RUN" --profile "$PROF"
   rc=0; "$SIM" compare "$GPU_RUN" --profile "$GPU_PROF" --no-engine --json "$T/g.json" > /dev/null || rc=$?
   [ "$rc" -le 1 ] || { echo "compare on the GPU run: exit $rc"; exit 1; }
-  python3 - "$T/g.json" "$GPU_PROF" "$GPU_RUN" <<'PY'
-import json, re, sys
+  python3 - "$T/g.json" "$GPU_PROF" "$GPU_RUN" "$SRC/analysis" <<'PY'
+import json, sys
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, sys.argv[4])
+from profile_entries import hardware_entry
 d = json.load(open(sys.argv[1]))
-prof = open(sys.argv[2]).read()
-m = re.search(r"^  gpu_to_cpu: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^}]+)\}", prof, re.M)
-alpha, bw = float(m.group(1)), float(m.group(2))
+e = hardware_entry(sys.argv[2], "gpu_to_cpu")
+alpha, bw = e["alpha_s"], e["bandwidth_bytes_per_s"]
 run = json.load(open(sys.argv[3]))
 ranks, image = run["config"]["ranks"], run["checkpoint_bytes_per_rank"]
 row = next(p for p in d["runs"][0]["phases"] if p["phase"] == "snapshot_copy_s")
@@ -109,12 +111,15 @@ PY
   python3 -c "import json; d=json.load(open('$GPU_RUN')); d['environment']['gpus_used']=d['config']['ranks']; json.dump(d, open('$T/gpus.json','w'))"
   rc=0; "$SIM" compare "$T/gpus.json" --profile "$GPU_PROF" --no-engine --json "$T/gs.json" > /dev/null || rc=$?
   [ "$rc" -le 1 ] || { echo "compare on the one-GPU-per-rank run: exit $rc"; exit 1; }
-  python3 - "$T/gs.json" "$GPU_PROF" "$GPU_RUN" <<'PY'
-import json, re, sys
+  python3 - "$T/gs.json" "$GPU_PROF" "$GPU_RUN" "$SRC/analysis" <<'PY'
+import json, sys
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, sys.argv[4])
+from profile_entries import hardware_entry
 own = next(p for p in json.load(open(sys.argv[1]))["runs"][0]["phases"] if p["phase"] == "snapshot_copy_s")
-m = re.search(r"^  gpu_to_cpu: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^}]+)\}", open(sys.argv[2]).read(), re.M)
+e = hardware_entry(sys.argv[2], "gpu_to_cpu")
 run = json.load(open(sys.argv[3]))
-want = float(m.group(1)) + run["checkpoint_bytes_per_rank"] / float(m.group(2))
+want = e["alpha_s"] + run["checkpoint_bytes_per_rank"] / e["bandwidth_bytes_per_s"]
 assert abs(own["predicted_s"] - want) <= 1e-6 * want, (own["predicted_s"], want)
 assert "1 rank(s) through each GPU" in own["note"], own["note"]
 PY
@@ -148,12 +153,16 @@ PY
   expect_concurrent_cost "$SRC/results/cpu/compare-vm/runs/small-memory.json" shm_write_fresh_concurrent save_memory_s "concurrent fresh writers"
   # The others: second saves of ranks that restored from their own memory, a plain copy (the
   # profile's concurrent memcpy), which is the predicted p10.
-  python3 - "$T/shm_write_fresh_concurrent.json" "$SRC/results/cpu/compare-vm/runs/small-memory.json" "$PROF" <<'PY'
-import json, re, sys
+  python3 - "$T/shm_write_fresh_concurrent.json" "$SRC/results/cpu/compare-vm/runs/small-memory.json" "$PROF" "$SRC/analysis" <<'PY'
+import json, sys
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, sys.argv[4])
+from profile_entries import hardware_entry
 row = next(p for p in json.load(open(sys.argv[1]))["runs"][0]["phases"] if p["phase"] == "save_memory_s")
 b = json.load(open(sys.argv[2]))["checkpoint_bytes_per_rank"]
-m = re.search(r"^  host_memcpy_concurrent: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,]+), concurrency: 4[,}]", open(sys.argv[3]).read(), re.M)
-warm = float(m.group(1)) + b / float(m.group(2))
+e = hardware_entry(sys.argv[3], "host_memcpy_concurrent")
+assert e["concurrency"] == 4, e
+warm = e["alpha_s"] + b / e["bandwidth_bytes_per_s"]
 assert abs(row["predicted_p10_s"] - warm) <= 1e-6 * warm, (row["predicted_p10_s"], warm)
 assert row["predicted_p10_s"] < row["predicted_s"]
 PY

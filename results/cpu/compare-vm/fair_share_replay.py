@@ -11,29 +11,24 @@ cost), what staggered benchmark writers do on both VMs (results/cpu/disk-stagger
 Usage: python3 results/cpu/compare-vm/fair_share_replay.py PROFILE.yaml RUN.events [RUN.events ...]
 """
 import os
-import re
 import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "analysis"))
 from event_logs import events, rank_files  # noqa: E402  (analysis/event_logs.py)
+from profile_entries import hardware_entry  # noqa: E402  (analysis/profile_entries.py)
 
 
 def lone_writer(profile_path):
     """(alpha_s, bytes_per_s) of the profile's lone disk writer."""
-    m = re.search(r"local_disk_write: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,}]+)", open(profile_path).read())
-    if not m:
-        raise SystemExit(f"{profile_path}: no local_disk_write")
-    return float(m.group(1)), float(m.group(2))
+    e = hardware_entry(profile_path, "local_disk_write")
+    return float(e["alpha_s"]), float(e["bandwidth_bytes_per_s"])
 
 
 def concurrent_writers(profile_path):
-    text = open(profile_path).read()
-    m = re.search(r"local_disk_write_concurrent: \{alpha_s: ([^,]+), bandwidth_bytes_per_s: ([^,]+), concurrency: (\d+)\}", text)
-    if not m:
-        raise SystemExit(f"{profile_path}: no local_disk_write_concurrent")
-    alpha, bw, n = float(m.group(1)), float(m.group(2)), int(m.group(3))
-    return alpha, bw * n
+    """(alpha_s, aggregate bytes_per_s) of the profile's concurrent disk writers."""
+    e = hardware_entry(profile_path, "local_disk_write_concurrent")
+    return float(e["alpha_s"]), float(e["bandwidth_bytes_per_s"]) * int(e["concurrency"])
 
 
 def fair_share_seconds(starts, work_bytes, aggregate_bytes_per_s):

@@ -9,8 +9,13 @@ around it (the measured point itself and the one below where the calibration mea
 a negative intercept becomes the line through the origin with the same time at BYTES.
 Usage: lone_at_size.py PROFILE.yaml CALIBRATION.json BYTES > NEW.yaml"""
 import json
-import re
+import os
 import sys
+
+import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "analysis"))
+from profile_entries import load_profile  # noqa: E402  (analysis/profile_entries.py)
 
 LONE = {"host_memcpy": "host-memcpy", "checksum": "checksum-xxh64"}
 DROPPED = ("host_memcpy_concurrent", "checksum_concurrent")
@@ -31,18 +36,18 @@ def line_at(points, size):
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
-    profile = open(sys.argv[1]).read()
+    profile = load_profile(sys.argv[1])
+    hardware = profile["hardware"]
     benchmarks = {b["name"]: b for b in json.load(open(sys.argv[2]))["benchmarks"]}
     size = float(sys.argv[3])
     for key, name in LONE.items():
+        if key not in hardware:
+            sys.exit(f"{sys.argv[1]}: no hardware entry '{key}'")
         alpha, bandwidth = line_at(benchmarks[name]["points"], size)
-        profile, n = re.subn(rf"(\n  {key}: \{{alpha_s: )[^,]+(, bandwidth_bytes_per_s: )[^,}}]+",
-                             lambda m: f"{m.group(1)}{alpha:.9g}{m.group(2)}{bandwidth:.9g}", profile)
-        if n != 1:
-            sys.exit(f"{sys.argv[1]}: no single '{key}' entry")
+        hardware[key] = {"alpha_s": alpha, "bandwidth_bytes_per_s": bandwidth}
     for key in DROPPED:
-        profile = re.sub(rf"\n  {key}: [^\n]*", "", profile)
-    sys.stdout.write(profile)
+        hardware.pop(key, None)
+    yaml.safe_dump(profile, sys.stdout, sort_keys=False)
 
 
 if __name__ == "__main__":
