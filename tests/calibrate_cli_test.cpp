@@ -312,6 +312,25 @@ TEST(calibrate_cli_test, concurrent_host_benchmarks_are_per_thread) {
   EXPECT_EQ(run("--benchmarks host-memcpy-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
+// The progress line of a concurrent benchmark also shows its rounds' slowest participant (what
+// a recovery waits for); a lone benchmark's line does not.
+TEST(calibrate_cli_test, progress_shows_the_slowest_of_concurrent_rounds) {
+  TmpDir d;
+  const std::string log = d.path + "/progress.txt";
+  ASSERT_EQ(run("--benchmarks host-memcpy,host-memcpy-concurrent --concurrency 2 --max-bytes 1MiB --reps 2 "
+                "--warmups 0 --out-json '' --out-profile '' 2> " + log),
+            0);
+  std::ifstream f(log);
+  int lone = 0, concurrent = 0;
+  for (std::string line; std::getline(f, line);) {
+    const bool slowest = line.find("; slowest of each round: median ") != std::string::npos;
+    if (line.find("] host-memcpy 1 MiB: median ") != std::string::npos) lone += 1 + 10 * slowest;
+    if (line.find("] host-memcpy-concurrent 1 MiB: median ") != std::string::npos) concurrent += 1 + 10 * !slowest;
+  }
+  EXPECT_EQ(lone, 1);        // one line, without the slowest
+  EXPECT_EQ(concurrent, 1);  // one line, with it
+}
+
 // N processes each retrieving its image from its own memory store at once (copy out of a fresh
 // shm mapping, XXH64): per process, with each round's slowest (what a recovery waits for) in the
 // profile; the landing it read into recorded.

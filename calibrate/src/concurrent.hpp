@@ -148,8 +148,7 @@ inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkRes
       slowest.push_back(*std::max_element(t.begin(), t.end()));
     }
     add_point(r, n, summarize(samples), progress,
-              {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}});
-    r.points.back().slowest = summarize(slowest);
+              {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}}, summarize(slowest));
   }
 }
 

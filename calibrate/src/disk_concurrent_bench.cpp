@@ -145,8 +145,7 @@ std::vector<BenchmarkResult> bench_disk_concurrent(const SweepConfig& cfg, const
     for (auto [r, wanted, each, slowest] : {std::tuple{&rd, want_read, &tr, &slowest_read},
                                             std::tuple{&beside, want_beside, &tb, &slowest_beside}}) {
       if (!wanted) continue;
-      add_point(*r, n, summarize(*each), progress, extra);
-      r->points.back().slowest = summarize(*slowest);
+      add_point(*r, n, summarize(*each), progress, extra, summarize(*slowest));
     }
     if (streamers) beside.points.back().extra["neighbour_passes"] = streamers->passes();
   }

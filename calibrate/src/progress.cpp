@@ -7,13 +7,15 @@
 
 namespace gemini::calibrate {
 
-void Progress::step(const std::string& benchmark, double bytes, const Stats& stats) {
+void Progress::step(const std::string& benchmark, double bytes, const Stats& stats, const Stats* slowest) {
   ++done_;
   if (quiet_) return;
   const double mbps = stats.median_s > 0 ? bytes / stats.median_s / 1e6 : 0;
-  std::fprintf(stderr, "[%d/%d] %s %s: median %.4g s (p10 %.4g, p90 %.4g, %d reps, %.0f MB/s)\n",
+  char tail[96] = "";
+  if (slowest) std::snprintf(tail, sizeof tail, "; slowest of each round: median %.4g s", slowest->median_s);
+  std::fprintf(stderr, "[%d/%d] %s %s: median %.4g s (p10 %.4g, p90 %.4g, %d reps, %.0f MB/s)%s\n",
                done_, total_, benchmark.c_str(), format_bytes(bytes).c_str(), stats.median_s,
-               stats.p10_s, stats.p90_s, stats.count, mbps);
+               stats.p10_s, stats.p90_s, stats.count, mbps, tail);
   std::fflush(stderr);
 }
 
@@ -23,9 +25,10 @@ void Progress::note(const std::string& line) {
   std::fflush(stderr);
 }
 
-void add_point(BenchmarkResult& r, uint64_t bytes, const Stats& stats, Progress& progress, nlohmann::json extra) {
-  r.points.push_back({static_cast<double>(bytes), stats, std::nullopt, std::move(extra), std::nullopt});
-  progress.step(r.name, static_cast<double>(bytes), stats);
+void add_point(BenchmarkResult& r, uint64_t bytes, const Stats& stats, Progress& progress, nlohmann::json extra,
+               std::optional<Stats> slowest) {
+  r.points.push_back({static_cast<double>(bytes), stats, std::nullopt, std::move(extra), slowest});
+  progress.step(r.name, static_cast<double>(bytes), stats, slowest ? &*slowest : nullptr);
 }
 
 std::vector<BenchmarkResult> fitted_pair(BenchmarkResult write, bool want_write, BenchmarkResult read,

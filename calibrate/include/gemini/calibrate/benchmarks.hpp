@@ -1,6 +1,7 @@
 // The microbenchmarks: host memcpy, disk write to durability and cold read, loopback TCP, GPU.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,11 +9,12 @@
 
 namespace gemini::calibrate {
 
-// Prints "[3/12] disk-write 256 MiB: median 0.41 s (3 reps, 655 MB/s)" lines to stderr.
+// Prints "[3/12] disk-write 256 MiB: median 0.41 s (3 reps, 655 MB/s)" lines to stderr; a
+// concurrent benchmark's line ends with its rounds' slowest participant ("; slowest 0.52 s").
 class Progress {
  public:
   explicit Progress(int total_steps, bool quiet = false) : total_(total_steps), quiet_(quiet) {}
-  void step(const std::string& benchmark, double bytes, const Stats& stats);
+  void step(const std::string& benchmark, double bytes, const Stats& stats, const Stats* slowest = nullptr);
   void note(const std::string& line);  // "  disk-read-cold: ..." free text
   int done() const { return done_; }
   void set_total(int total_steps) { total_ = total_steps; }
@@ -23,9 +25,10 @@ class Progress {
   bool quiet_;
 };
 
-// Records one size's statistics in `r` and reports them as a progress step.
+// Records one size's statistics in `r` (with each round's slowest participant, for a concurrent
+// benchmark that records it) and reports them as a progress step.
 void add_point(BenchmarkResult& r, uint64_t bytes, const Stats& stats, Progress& progress,
-               nlohmann::json extra = nlohmann::json::object());
+               nlohmann::json extra = nlohmann::json::object(), std::optional<Stats> slowest = std::nullopt);
 
 // The results of a write/read pair of benchmarks that were wanted, fitted, in that order.
 std::vector<BenchmarkResult> fitted_pair(BenchmarkResult write, bool want_write, BenchmarkResult read,
