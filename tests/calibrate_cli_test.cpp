@@ -41,6 +41,7 @@ TEST(calibrate_cli_test, quick_run_writes_every_benchmark) {
   const auto j = nlohmann::json::parse(f);
   EXPECT_EQ(j["tool"], "gemini-calibrate");
   EXPECT_FALSE(j["machine"]["cpu_model"].get<std::string>().empty());
+  EXPECT_TRUE(j["machine"]["memcpy_non_temporal_threshold_bytes"].is_number_unsigned());  // 0 where unknown
   EXPECT_NE(j["command"].get<std::string>().find("--quick"), std::string::npos);
   std::map<std::string, nlohmann::json> by_name;
   for (const auto& b : j["benchmarks"]) by_name[b["name"]] = b;

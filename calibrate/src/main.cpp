@@ -12,6 +12,7 @@
 #include "gemini/calibrate/benchmarks.hpp"
 #include "gemini/calibrate/profile.hpp"
 #include "gemini/calibrate/sizes.hpp"
+#include "glibc_tunables.hpp"
 
 #ifndef GEMINI_VERSION
 #define GEMINI_VERSION "unknown"
@@ -225,6 +226,7 @@ int main(int argc, char** argv) {
 
   bool ok = true;
   auto save = [&] {
+    for (auto& b : run.benchmarks) detail::note_memcpy_regimes(b, run.machine.memcpy_non_temporal_threshold_bytes);
     if (!out_json.empty()) ok = write_file(out_json, to_json(run).dump(2) + "\n") && ok;
     if (!out_profile.empty()) ok = write_file(out_profile, to_profile_yaml(run, profile_name)) && ok;
   };

@@ -131,7 +131,9 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
     << "  gpu_status: " << yaml_quote(m.gpu_status) << "\n"
     << "  cuda_driver_version: " << yaml_quote(m.cuda_driver_version) << "\n"
     << "  cuda_runtime_version: " << yaml_quote(m.cuda_runtime_version) << "\n"
-    << "  nccl_version: " << yaml_quote(m.nccl_version) << "\n";
+    << "  nccl_version: " << yaml_quote(m.nccl_version) << "\n"
+    << "  memcpy_non_temporal_threshold_bytes: " << m.memcpy_non_temporal_threshold_bytes
+    << "  # glibc's memcpy uses non-temporal stores from here up (0: unknown)\n";
   if (m.gpus.empty()) {
     y << "  gpus: []\n";
   } else {

@@ -1,6 +1,8 @@
 // Calibration results: fits over medians, JSON form, host description, command line.
 #include "gemini/calibrate/results.hpp"
 
+#include "glibc_tunables.hpp"
+
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -73,6 +75,7 @@ MachineInfo describe_host() {
   struct utsname u;
   if (uname(&u) == 0) m.kernel = std::string(u.sysname) + " " + u.release;
   m.gpu_status = "not measured";
+  m.memcpy_non_temporal_threshold_bytes = detail::glibc_non_temporal_threshold_bytes();
   return m;
 }
 
@@ -141,7 +144,8 @@ nlohmann::json to_json(const CalibrationRun& run) {
                             {"gpu_status", m.gpu_status},
                             {"cuda_driver_version", m.cuda_driver_version},
                             {"cuda_runtime_version", m.cuda_runtime_version},
-                            {"nccl_version", m.nccl_version}};
+                            {"nccl_version", m.nccl_version},
+                            {"memcpy_non_temporal_threshold_bytes", m.memcpy_non_temporal_threshold_bytes}};
   nlohmann::json benchmarks = nlohmann::json::array();
   for (const auto& b : run.benchmarks) benchmarks.push_back(to_json(b));
   return {{"tool", "gemini-calibrate"},

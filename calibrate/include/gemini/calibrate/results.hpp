@@ -63,6 +63,8 @@ struct MachineInfo {
   std::string cuda_runtime_version;
   std::string nccl_version;
   std::string gpu_status;            // "ok", or why there are no GPU measurements
+  // From this size up glibc's memcpy uses non-temporal stores (glibc_tunables.hpp); 0: unknown.
+  uint64_t memcpy_non_temporal_threshold_bytes = 0;
 };
 
 // The host part of MachineInfo (no GPU fields).
