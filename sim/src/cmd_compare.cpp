@@ -92,6 +92,18 @@ std::string cost_source(const CompareOptions& o) {
 }
 
 // Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
+// A run whose images are copied below the calibrating host's memcpy regime boundary, compared
+// with fitted lines that reach past it, may be predicted short in its copies (docs/CALIBRATION.md
+// "The fit"): said once per run, with what reads the calibration at its size instead.
+std::optional<std::string> memcpy_regime_note(const HostCosts& k, double image_bytes) {
+  const auto threshold = static_cast<double>(k.memcpy_non_temporal_threshold_bytes);
+  if (threshold <= 0 || image_bytes >= threshold) return std::nullopt;
+  return "images of " + fmt(image_bytes / 1e6, 1) + " MB are copied below glibc's non-temporal-store threshold (" +
+         fmt(threshold / 1e6, 1) + " MB on the calibrating host), where memcpy costs more per byte than above it; "
+         "the profile's memcpy-based lines also fit sizes above it and may predict these copies short "
+         "(--medians CALIBRATION.json reads the calibration at this size)";
+}
+
 void disambiguate_labels(std::vector<RunComparison>& comparisons) {
   std::map<std::string, int> uses;
   for (const auto& c : comparisons) ++uses[c.label];
@@ -136,7 +148,11 @@ int compare_command(const CompareOptions& o) {
     std::vector<std::string> from_medians;
     const HostCosts run_costs = medians ? costs_at_size(costs, *medians, runs[i].image_bytes, &from_medians) : costs;
     comparisons[i] = predict_closed_form(runs[i], run_costs, o.min_phase_s, &inputs[i], o.disk_overlap);
-    if (medians) comparisons[i].notes.push_back(medians_note(from_medians, runs[i].image_bytes));
+    if (medians) {
+      comparisons[i].notes.push_back(medians_note(from_medians, runs[i].image_bytes));
+    } else if (auto note = memcpy_regime_note(costs, runs[i].image_bytes)) {
+      comparisons[i].notes.push_back(*note);
+    }
   }
   disambiguate_labels(comparisons);
   if (!o.no_engine) {

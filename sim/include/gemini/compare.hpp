@@ -32,6 +32,9 @@ struct HostCosts {
   std::string path, name, source;
   std::string date_utc;  // when it was calibrated (empty in hand-written profiles)
   int logical_cpus = 0;
+  // machine: from this size up the calibrating host's glibc memcpy used non-temporal stores,
+  // cheaper per byte than below (docs/CALIBRATION.md "The fit"); 0: unknown or an older profile.
+  int64_t memcpy_non_temporal_threshold_bytes = 0;
   LinearCost memcpy;           // host_memcpy: pre-faulted buffers
   LinearCost checksum;         // checksum: XXH64, one thread
   LinearCost shm_write_fresh;  // copy into a /dev/shm mapping this process has not touched yet
