@@ -332,6 +332,29 @@ TEST(calibrate_cli_test, progress_shows_the_slowest_of_concurrent_rounds) {
   EXPECT_EQ(concurrent, 1);  // one line, with it
 }
 
+// A memcpy sweep over 64 and 256 MiB spans glibc's regime boundary where the host's threshold
+// lies between them (99 MiB on our x86-64 VMs): then the benchmark has a "two regimes" note and
+// its summary line says so; else neither.
+TEST(calibrate_cli_test, memcpy_sweep_across_the_regime_boundary_is_flagged) {
+  TmpDir d;
+  const std::string json = d.path + "/m.json", log = d.path + "/m.txt";
+  ASSERT_EQ(run("--benchmarks host-memcpy --min-bytes 64MiB --max-bytes 256MiB --reps 2 --min-reps 2 --warmups 0 "
+                "--out-profile '' --out-json " + json + " 2> " + log),
+            0);
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  const uint64_t threshold = j["machine"]["memcpy_non_temporal_threshold_bytes"];
+  if (threshold == 0) GTEST_SKIP() << "this host's glibc does not tell its threshold";
+  const bool spans = threshold > (64ull << 20) && threshold <= (256ull << 20);
+  const auto& notes = j["benchmarks"][0]["notes"];
+  const bool noted = std::any_of(notes.begin(), notes.end(),
+                                 [](const auto& n) { return n.template get<std::string>().rfind("two regimes: ", 0) == 0; });
+  EXPECT_EQ(noted, spans) << notes.dump();
+  std::ifstream l(log);
+  const std::string text((std::istreambuf_iterator<char>(l)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("memcpy regime boundary") != std::string::npos, spans) << text;
+}
+
 // N processes each retrieving its image from its own memory store at once (copy out of a fresh
 // shm mapping, XXH64): per process, with each round's slowest (what a recovery waits for) in the
 // profile; the landing it read into recorded.

@@ -311,10 +311,13 @@ int main(int argc, char** argv) {
   for (const auto& b : run.benchmarks) {
     if (b.status == "error") ++errors;
     if (quiet) continue;
+    const bool two_regimes = std::any_of(b.notes.begin(), b.notes.end(),
+                                         [](const std::string& n) { return n.rfind("two regimes: ", 0) == 0; });
     if (b.fit)
-      std::fprintf(stderr, "  %-18s alpha %.3g s, beta %.4g %s, R^2 %.5f%s\n", b.name.c_str(), b.fit->alpha_s,
+      std::fprintf(stderr, "  %-18s alpha %.3g s, beta %.4g %s, R^2 %.5f%s%s\n", b.name.c_str(), b.fit->alpha_s,
                    b.fit->beta_bytes_per_s / 1e9, b.extra.value("x_unit", "") == "flop" ? "GFLOP/s" : "GB/s",
-                   b.fit->r_squared, b.fit->alpha_clamped ? " (alpha clamped to 0)" : "");
+                   b.fit->r_squared, b.fit->alpha_clamped ? " (alpha clamped to 0)" : "",
+                   two_regimes ? " (sizes on both sides of glibc's memcpy regime boundary: see its notes)" : "");
     else
       std::fprintf(stderr, "  %-18s %s\n", b.name.c_str(),
                    !b.message.empty() ? b.message.c_str() : (b.status + ": " + b.fit_error).c_str());
