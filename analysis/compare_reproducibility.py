@@ -32,9 +32,17 @@ def load(path):
     rows = {}
     for run in d["runs"]:
         for p in run["phases"]:
-            if p["measured"]["count"] > 0 and p["measured"]["median_s"] > 0 and p["rel_error"] is not None:
+            m = p["measured"]  # null where the run has no such phase (e.g. no recovery)
+            if m and m["count"] > 0 and m["median_s"] > 0 and p["rel_error"] is not None:
                 rows[(run["label"], p["phase"], p["method"])] = (p["measured"]["median_s"], p["rel_error"], p["checked"])
     return d["tolerance"], rows
+
+
+def scored_rows(sessions, s, names):
+    """The rows checked in session s that at least two other sessions of `names` measured (a
+    median to predict with): the rows every predictor is scored on."""
+    return [r for r, v in sessions[s].items()
+            if v[2] and sum(r in sessions[o] for o in names if o != s) >= 2]
 
 
 def rel(predicted, measured):
@@ -77,15 +85,12 @@ def main():
     totals = collections.defaultdict(collections.Counter)
     for k, names in by_kind.items():
         for s in names:
-            checked = [r for r, v in sessions[s].items() if v[2]]
             others = [o for o in names if o != s]
             out_sim = out_loo = 0
             sum_sim = sum_loo = 0.0
             n = 0
-            for r in checked:
+            for r in scored_rows(sessions, s, names):
                 seen = [sessions[o][r][0] for o in others if r in sessions[o]]
-                if len(seen) < 2:
-                    continue  # a row the other sessions did not measure: no median to predict with
                 measured, e_sim, _ = sessions[s][r]
                 e_loo = rel(statistics.median(seen), measured)
                 n += 1
@@ -98,6 +103,8 @@ def main():
             for r, v in sessions[s].items():
                 if v[2]:
                     per_row[(k,) + r]["measured"].append(v[0])
+            if n == 0:
+                sys.exit(f"{s}: no checked row that other sessions also measured")
             print(f"{s:<20} {n:>7} {out_sim:>8} {out_loo:>8} {100 * sum_sim / n:>11.1f}% {100 * sum_loo / n:>11.1f}%")
             totals[k].update({"sessions": 1, "checked": n, "out_sim": out_sim, "out_loo": out_loo,
                               "met_sim": out_sim == 0, "met_loo": out_loo == 0})
@@ -109,7 +116,9 @@ def main():
             for b in names:
                 if a == b:
                     continue
-                common = [r for r, v in sessions[b].items() if v[2] and r in sessions[a]]
+                common = [r for r in scored_rows(sessions, b, names) if r in sessions[a]]
+                if not common:
+                    continue  # nothing to compare: no verdict either way
                 pairs.append(sum(abs(rel(sessions[a][r][0], sessions[b][r][0])) > tol for r in common))
         print(f"{k} ({t['sessions']} sessions, {t['checked']} checked rows): outside {t['out_sim']} (sim) vs "
               f"{t['out_loo']} (loo); every row within in {t['met_sim']} (sim) vs {t['met_loo']} (loo) sessions; "

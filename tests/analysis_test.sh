@@ -152,16 +152,20 @@ json.dump({'tolerance': float(sys.argv[4]), 'runs': [{'label': 'small/gemini', '
   'method': 'closed-form', 'checked': True, 'measured': {'count': 3, 'median_s': m}, 'rel_error': e}]}]}, open(sys.argv[1], 'w'))" \
     "$T/rep/repeat-000${s%%:*}.json" "$(echo "$s" | cut -d: -f2)" "${s##*:}" 0.15
 done
+"$PY" -c "import json,sys; d = json.load(open(sys.argv[1])); p = dict(d['runs'][0]['phases'][0], phase='lost_progress_s', measured=None, rel_error=None)
+d['runs'][0]['phases'].append(p); json.dump(d, open(sys.argv[1], 'w'))" "$T/rep/repeat-0001.json"  # a phase the run lacks
 "$PY" compare_reproducibility.py "$T"/rep/*.json > "$T/rep.txt"
 grep -q "^AMD EPYC VM (3 sessions, 3 checked rows): outside 1 (sim) vs 2 (loo); every row within in 2 (sim) vs 1 (loo) sessions; one session's runs predicting another's (6 ordered pairs): median 1 rows outside (min 0, max 1), every row within in 2$" "$T/rep.txt" ||
   { echo "compare_reproducibility.py on made-up sessions:"; cat "$T/rep.txt"; exit 1; }
-if "$PY" compare_reproducibility.py "$T"/rep/repeat-000[12].json > /dev/null 2>&1; then echo "compare_reproducibility.py accepted two sessions"; exit 1; fi
+if "$PY" compare_reproducibility.py "$T"/rep/repeat-000[12].json > /dev/null 2> "$T/rep.err" ||
+  ! grep -q "the leave-one-out median needs at least 3" "$T/rep.err"; then echo "compare_reproducibility.py accepted two sessions"; cat "$T/rep.err"; exit 1; fi
 sed 's/"tolerance": 0.15/"tolerance": 0.2/' "$T/rep/repeat-0003.json" > "$T/rep/repeat-0004.json"
-if "$PY" compare_reproducibility.py "$T"/rep/*.json > /dev/null 2>&1; then echo "compare_reproducibility.py mixed two tolerances"; exit 1; fi
+if "$PY" compare_reproducibility.py "$T"/rep/*.json > /dev/null 2> "$T/rep.err" ||
+  ! grep -q "different tolerances" "$T/rep.err"; then echo "compare_reproducibility.py mixed two tolerances"; cat "$T/rep.err"; exit 1; fi
 # The shared-lone trial's profile: the lone copy read at 3 MB from medians at 2 and 4 MB
 # (0.002 and 0.005 s: the line 0.0015 s per MB, through -0.001 s, clamped to the origin with
 # 0.0035 s at 3 MB), the concurrent copy and checksum dropped, other entries kept; a profile
-# without the lone copy is refused.
+# without the lone copy, or medians falling with size, are refused.
 cat > "$T/trial.yaml" <<'YAML'
 name: "trial"
 hardware:
@@ -182,7 +186,15 @@ assert 'host_memcpy_concurrent' not in h and 'checksum_concurrent' not in h, h
 assert h['shm_read_fresh'] == {'alpha_s': 0, 'bandwidth_bytes_per_s': 1e9}, h" "$T/trial-out.yaml" ||
   { echo "lone_at_size.py:"; cat "$T/trial-out.yaml"; exit 1; }
 sed 's/^  host_memcpy: .*//' "$T/trial.yaml" > "$T/trial-no-copy.yaml"
-if "$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial-no-copy.yaml" "$T/trial.json" 3e6 > /dev/null 2>&1; then
-  echo "lone_at_size.py accepted a profile without host_memcpy"; exit 1
+if "$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial-no-copy.yaml" "$T/trial.json" 3e6 > /dev/null 2> "$T/trial.err" ||
+  ! grep -q "no hardware entry 'host_memcpy'" "$T/trial.err"; then
+  echo "lone_at_size.py accepted a profile without host_memcpy"; cat "$T/trial.err"; exit 1
+fi
+# Medians that fall with size give no line: refused, not written as a negative bandwidth.
+"$PY" -c "import json,sys; pts = [{'bytes': 2e6, 'median_s': 0.005}, {'bytes': 4e6, 'median_s': 0.002}]
+json.dump({'benchmarks': [{'name': n, 'points': pts} for n in ('host-memcpy', 'checksum-xxh64')]}, open(sys.argv[1], 'w'))" "$T/falling.json"
+if "$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial.yaml" "$T/falling.json" 3e6 > /dev/null 2> "$T/trial.err" ||
+  ! grep -q "do not grow with size" "$T/trial.err"; then
+  echo "lone_at_size.py wrote a line through falling medians"; cat "$T/trial.err"; exit 1
 fi
 echo "analysis scripts OK"

@@ -195,19 +195,26 @@ assert row(4, "recovery_retrieval_mixed_s")["predicted_s"] == row(0, "recovery_r
 assert abs(row(0, "recovery_retrieval_memory_s")["predicted_s"] - want) > 0.1 * want
 assert "slowest of the concurrent" not in row(2, "recovery_retrieval_memory_s")["note"]
 PY
-  # glibc's memcpy regime boundary from the profile's machine: a run whose images lie below it
-  # gets a note pointing to --medians; none when they lie above it, or the profile predates it.
+  # glibc's memcpy regime boundary from the profile's machine: a CPU run whose images lie below
+  # it gets a note pointing to --medians; none when they lie above it, the key is 0 or absent, or
+  # the run copied its snapshot from a GPU.
   for t in 1000000000000:below 1000:above 0:unknown; do
     sed -e "/^machine:/a\\  memcpy_non_temporal_threshold_bytes: ${t%%:*}" "$PROF" > "$T/nt-${t#*:}.yaml"
     rc=0; "$SIM" compare "$MEM_RUN" --profile "$T/nt-${t#*:}.yaml" --no-engine --json "$T/nt-${t#*:}.json" > "$T/nt-${t#*:}.txt" || rc=$?
     [ "$rc" -le 1 ] || { echo "compare with memcpy_non_temporal_threshold_bytes ${t%%:*}: exit $rc"; exit 1; }
   done
+  rc=0; "$SIM" compare "$MEM_RUN" --profile "$PROF" --no-engine --json "$T/nt-none.json" > /dev/null || rc=$?
+  [ "$rc" -le 1 ] || { echo "compare without memcpy_non_temporal_threshold_bytes: exit $rc"; exit 1; }
+  sed -e "/^machine:/a\\  memcpy_non_temporal_threshold_bytes: 1000000000000" "$GPU_PROF" > "$T/nt-gpu.yaml"
+  rc=0; "$SIM" compare "$GPU_RUN" --profile "$T/nt-gpu.yaml" --no-engine --json "$T/nt-gpu.json" > /dev/null || rc=$?
+  [ "$rc" -le 1 ] || { echo "compare of the GPU run with memcpy_non_temporal_threshold_bytes: exit $rc"; exit 1; }
   python3 - "$T" <<'PY'
 import json, os, sys
 notes = lambda name: json.load(open(os.path.join(sys.argv[1], f"nt-{name}.json")))["runs"][0]["notes"]
 regime = lambda name: [n for n in notes(name) if "non-temporal-store threshold (1000000.0 MB" in n]
 assert len(regime("below")) == 1 and "--medians" in regime("below")[0], notes("below")
-assert not any("non-temporal" in n for n in notes("above") + notes("unknown")), (notes("above"), notes("unknown"))
+quiet = ("above", "unknown", "none", "gpu")  # a GPU run's snapshot copy is device-to-host
+assert not any("non-temporal" in n for name in quiet for n in notes(name)), {name: notes(name) for name in quiet}
 PY
   grep -q "non-temporal-store threshold" "$T/nt-below.txt" || { echo "the regime note is not printed:"; cat "$T/nt-below.txt"; exit 1; }
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured

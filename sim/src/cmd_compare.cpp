@@ -91,19 +91,21 @@ std::string cost_source(const CompareOptions& o) {
          "around it), the fits where a benchmark has none";
 }
 
-// Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
-// A run whose images are copied below the calibrating host's memcpy regime boundary, compared
-// with fitted lines that reach past it, may be predicted short in its copies (docs/CALIBRATION.md
-// "The fit"): said once per run, with what reads the calibration at its size instead.
-std::optional<std::string> memcpy_regime_note(const HostCosts& k, double image_bytes) {
+// A run whose images are copied below the calibrating host's memcpy regime boundary may be
+// predicted short in its copies by lines fitted up to larger copies (docs/CALIBRATION.md "The
+// fit"): said once per CPU run (a GPU run's snapshot copy is device-to-host), with what reads the
+// calibration at its size instead. The profile does not say how far its sweeps reached, hence
+// "may".
+std::optional<std::string> memcpy_regime_note(const HostCosts& k, const MeasuredRun& run) {
   const auto threshold = static_cast<double>(k.memcpy_non_temporal_threshold_bytes);
-  if (threshold <= 0 || image_bytes >= threshold) return std::nullopt;
-  return "images of " + fmt(image_bytes / 1e6, 1) + " MB are copied below glibc's non-temporal-store threshold (" +
+  if (threshold <= 0 || runs_on_gpu(run) || run.image_bytes >= threshold) return std::nullopt;
+  return "images of " + fmt(run.image_bytes / 1e6, 1) + " MB are copied below glibc's non-temporal-store threshold (" +
          fmt(threshold / 1e6, 1) + " MB on the calibrating host), where memcpy costs more per byte than above it; "
-         "the profile's memcpy-based lines also fit sizes above it and may predict these copies short "
-         "(--medians CALIBRATION.json reads the calibration at this size)";
+         "where the calibration's memcpy sweeps reached past it, their lines lean toward the larger copies and may "
+         "predict these copies short (--medians CALIBRATION.json reads the calibration at this size)";
 }
 
+// Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
 void disambiguate_labels(std::vector<RunComparison>& comparisons) {
   std::map<std::string, int> uses;
   for (const auto& c : comparisons) ++uses[c.label];
@@ -150,7 +152,7 @@ int compare_command(const CompareOptions& o) {
     comparisons[i] = predict_closed_form(runs[i], run_costs, o.min_phase_s, &inputs[i], o.disk_overlap);
     if (medians) {
       comparisons[i].notes.push_back(medians_note(from_medians, runs[i].image_bytes));
-    } else if (auto note = memcpy_regime_note(costs, runs[i].image_bytes)) {
+    } else if (auto note = memcpy_regime_note(costs, runs[i])) {
       comparisons[i].notes.push_back(*note);
     }
   }

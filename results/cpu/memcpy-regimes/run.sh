@@ -4,20 +4,21 @@
 # last-level cache), a faster per-byte regime than the cached stores below it. Sweeps host-memcpy
 # (and XXH64, which stores nothing, as a control) from 16 to 256 MiB in steps of 2x plus the small
 # preset's image (50,907,456 bytes), once with glibc's default threshold and once with it lowered
-# to 16 MiB (GLIBC_TUNABLES), and tabulates GB/s per size. About 2 minutes on an idle machine.
+# to 16 MiB (GLIBC_TUNABLES; the caller's own GLIBC_TUNABLES is set aside for both), and
+# tabulates GB/s per size. About 30 s on an idle machine.
 # Writes default.json, low-threshold.json (not committed) and summary.md here.
 # Usage: bash results/cpu/memcpy-regimes/run.sh [BUILD_DIR]
 set -euo pipefail
 B=${1:-build}
 OUT=results/cpu/memcpy-regimes
 sweep() {  # NAME [GLIBC_TUNABLES value]
-  env ${2:+GLIBC_TUNABLES=$2} "$B/calibrate/gemini-calibrate" --benchmarks host-memcpy,checksum-xxh64 \
+  env -u GLIBC_TUNABLES ${2:+GLIBC_TUNABLES=$2} "$B/calibrate/gemini-calibrate" --benchmarks host-memcpy,checksum-xxh64 \
     --min-bytes 16MiB --max-bytes 256MiB --size-factor 2 --also-bytes 50907456 --reps 15 --min-reps 9 \
     --out-json "$OUT/$1.json" --out-profile '' --quiet
 }
 sweep default
 sweep low-threshold glibc.cpu.x86_non_temporal_threshold=0x1000000
-tunables=$(/lib64/ld-linux-x86-64.so.2 --list-tunables 2>/dev/null | grep -E 'non_temporal_threshold|shared_cache_size' || true)
+tunables=$(env -u GLIBC_TUNABLES /lib64/ld-linux-x86-64.so.2 --list-tunables 2>/dev/null | grep -E 'non_temporal_threshold|shared_cache_size' || true)
 python3 - "$OUT" "$tunables" > "$OUT/summary.md" <<'PY'
 import json, sys
 out, tunables = sys.argv[1], sys.argv[2]

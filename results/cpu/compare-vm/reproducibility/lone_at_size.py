@@ -23,12 +23,16 @@ DROPPED = ("host_memcpy_concurrent", "checksum_concurrent")
 
 def line_at(points, size):
     """(alpha_s, bandwidth_bytes_per_s) of the secant through the medians around `size`."""
-    pts = sorted((p["bytes"], p["median_s"]) for p in points)
+    pts = sorted((p["bytes"], p["median_s"]) for p in points if p["median_s"] > 0)
+    if len({b for b, _ in pts}) < 2:
+        raise ValueError("fewer than 2 measured sizes")
     above = next((i for i, (b, _) in enumerate(pts) if b >= size), len(pts) - 1)
     lo, hi = pts[max(0, above - 1)], pts[max(1, above)]
     slope = (hi[1] - lo[1]) / (hi[0] - lo[0])
     alpha = lo[1] - slope * lo[0]
     at_size = alpha + slope * size
+    if slope <= 0 or at_size <= 0:
+        raise ValueError(f"medians do not grow with size around {size:.0f} bytes")
     alpha = max(0.0, alpha)
     return alpha, size / (at_size - alpha)
 
@@ -43,7 +47,10 @@ def main():
     for key, name in LONE.items():
         if key not in hardware:
             sys.exit(f"{sys.argv[1]}: no hardware entry '{key}'")
-        alpha, bandwidth = line_at(benchmarks[name]["points"], size)
+        try:
+            alpha, bandwidth = line_at(benchmarks.get(name, {}).get("points", []), size)
+        except ValueError as e:
+            sys.exit(f"{sys.argv[2]}: {name}: {e}")
         hardware[key] = {"alpha_s": alpha, "bandwidth_bytes_per_s": bandwidth}
     for key in DROPPED:
         hardware.pop(key, None)
