@@ -22,6 +22,7 @@ import sys
 
 
 def kind(session):
+    """The machine a committed session ran on, by its name (results/cpu/compare-vm/)."""
     return "Intel Xeon VM" if session.startswith("repeat-xeon-") else "AMD EPYC VM"
 
 

@@ -2,7 +2,7 @@
 as YAML instead of matched as text, so that an entry's optional keys (concurrency, neighbours,
 slowest_*) or their order never break a reader. Needs PyYAML (Debian: python3-yaml).
 
-    from profile_entries import hardware_entry, load_profile
+    from profile_entries import entry_of, hardware_entry, load_profile
     hardware_entry("profile.yaml", "local_disk_write")  # {'alpha_s': ..., 'bandwidth_bytes_per_s': ...}
 """
 import re
@@ -28,9 +28,15 @@ def load_profile(path):
     return profile
 
 
-def hardware_entry(path, key):
-    """The profile's `hardware.<key>` mapping; exits naming the file and key when it is missing."""
-    entry = load_profile(path)["hardware"].get(key)
+def entry_of(profile, path, key):
+    """`hardware.<key>` of a profile load_profile(path) read; exits naming the file and key when
+    it is missing."""
+    entry = profile["hardware"].get(key)
     if not isinstance(entry, dict):
         raise SystemExit(f"{path}: no hardware entry '{key}'")
     return entry
+
+
+def hardware_entry(path, key):
+    """The profile's `hardware.<key>` mapping; exits naming the file and key when it is missing."""
+    return entry_of(load_profile(path), path, key)

@@ -10,6 +10,8 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
 #ifdef GEMINI_HAVE_YAML_CPP
 #include <yaml-cpp/yaml.h>
 #endif
@@ -282,8 +284,7 @@ static void run_two_concurrent(const std::string& benchmarks, const TmpDir& d, s
                 " --quiet"),
             0);
   expect_two_concurrent_results(json, 2, 3, kConcurrentRounds);  // 1, 4 and 16 MiB
-  std::ifstream y(yaml);
-  *profile = std::string((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
+  *profile = gemini::test::slurp(yaml);
 }
 
 // Each point of the concurrent benchmarks in `json_path` records the slowest participant of each
@@ -350,8 +351,7 @@ TEST(calibrate_cli_test, memcpy_sweep_across_the_regime_boundary_is_flagged) {
   const bool noted = std::any_of(notes.begin(), notes.end(),
                                  [](const auto& n) { return n.template get<std::string>().rfind("two regimes: ", 0) == 0; });
   EXPECT_EQ(noted, spans) << notes.dump();
-  std::ifstream l(log);
-  const std::string text((std::istreambuf_iterator<char>(l)), std::istreambuf_iterator<char>());
+  const std::string text = gemini::test::slurp(log);
   EXPECT_EQ(text.find("memcpy regime boundary") != std::string::npos, spans) << text;
 }
 
@@ -420,8 +420,7 @@ TEST(calibrate_cli_test, model_benchmarks_fit_the_trainer_measurements) {
   EXPECT_EQ(j["config"]["model_device"], "cpu");
   EXPECT_EQ(by_name["model-iteration"]["extra"]["environment"]["device"], "cpu");  // the child's
   EXPECT_EQ(by_name["model-capture"]["points"][0]["extra"]["size"], "tiny");
-  std::ifstream y(yaml);
-  const std::string text((std::istreambuf_iterator<char>(y)), std::istreambuf_iterator<char>());
+  const std::string text = gemini::test::slurp(yaml);
   if (!by_name["model-iteration"]["fit"].is_null()) {
     EXPECT_NE(text.find("model_flop_rate: {alpha_s: "), std::string::npos);
   }

@@ -3,9 +3,9 @@
 // same loader prints to a shell), and the note on a memcpy benchmark whose sizes span it.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
 
+#include "cli_support.hpp"
 #include "glibc_tunables.hpp"
 
 namespace detail = gemini::calibrate::detail;
@@ -24,13 +24,8 @@ TEST(calibrate_glibc_test, parses_the_threshold_line) {
 
 // Where the usual x86-64 loader lists the threshold, the process finds the same number.
 TEST(calibrate_glibc_test, asks_this_process_loader) {
-  std::string listed;
-  if (FILE* p = popen("/lib64/ld-linux-x86-64.so.2 --list-tunables 2>/dev/null", "r")) {
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) listed.append(buf, n);
-    pclose(p);
-  }
-  const uint64_t want = detail::parse_non_temporal_threshold(listed);
+  const auto listed = gemini::test::run_command("/lib64/ld-linux-x86-64.so.2", "--list-tunables");
+  const uint64_t want = detail::parse_non_temporal_threshold(listed.output);
   if (want == 0) GTEST_SKIP() << "no x86-64 glibc loader listing the threshold here";
   EXPECT_EQ(detail::glibc_non_temporal_threshold_bytes(), want);
 }

@@ -59,15 +59,21 @@ bool copies_with_memcpy(const std::string& b) {
   return b.rfind("host-memcpy", 0) == 0 || b.rfind("shm-", 0) == 0 || b == "memory-retrieval-concurrent";
 }
 
+namespace {
+const std::string kRegimesMark = "two regimes: ";
+}  // namespace
+
+bool has_memcpy_regimes_note(const BenchmarkResult& result) {
+  return std::any_of(result.notes.begin(), result.notes.end(),
+                     [](const std::string& n) { return n.rfind(kRegimesMark, 0) == 0; });
+}
+
 void note_memcpy_regimes(BenchmarkResult& result, uint64_t threshold_bytes) {
   if (threshold_bytes == 0 || !copies_with_memcpy(result.name)) return;
   bool below = false, above = false;
   for (const auto& p : result.points) (p.bytes < static_cast<double>(threshold_bytes) ? below : above) = true;
-  const std::string mark = "two regimes: ";
-  if (!below || !above ||
-      std::any_of(result.notes.begin(), result.notes.end(), [&](const std::string& n) { return n.rfind(mark, 0) == 0; }))
-    return;
-  result.notes.push_back(mark + "glibc's memcpy uses non-temporal stores from " + format_bytes(threshold_bytes) +
+  if (!below || !above || has_memcpy_regimes_note(result)) return;
+  result.notes.push_back(kRegimesMark + "glibc's memcpy uses non-temporal stores from " + format_bytes(threshold_bytes) +
                          " (glibc.cpu.x86_non_temporal_threshold) up, cheaper per byte than the cached stores "
                          "below, and this sweep has sizes on both sides: one line fits neither well (docs/CALIBRATION.md "
                          "\"The fit\")");

@@ -24,4 +24,7 @@ bool copies_with_memcpy(const std::string& benchmark);
 // Notes (once) on a memcpy benchmark whose measured sizes lie on both sides of `threshold_bytes`.
 void note_memcpy_regimes(BenchmarkResult& result, uint64_t threshold_bytes);
 
+// Whether `result` has that note.
+bool has_memcpy_regimes_note(const BenchmarkResult& result);
+
 }  // namespace gemini::calibrate::detail

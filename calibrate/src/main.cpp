@@ -311,8 +311,7 @@ int main(int argc, char** argv) {
   for (const auto& b : run.benchmarks) {
     if (b.status == "error") ++errors;
     if (quiet) continue;
-    const bool two_regimes = std::any_of(b.notes.begin(), b.notes.end(),
-                                         [](const std::string& n) { return n.rfind("two regimes: ", 0) == 0; });
+    const bool two_regimes = detail::has_memcpy_regimes_note(b);
     if (b.fit)
       std::fprintf(stderr, "  %-18s alpha %.3g s, beta %.4g %s, R^2 %.5f%s%s\n", b.name.c_str(), b.fit->alpha_s,
                    b.fit->beta_bytes_per_s / 1e9, b.extra.value("x_unit", "") == "flop" ? "GFLOP/s" : "GB/s",

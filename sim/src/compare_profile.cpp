@@ -31,12 +31,12 @@ HostCosts load_host_costs(const std::string& path) {
   file.read_string("date_utc", &c.date_utc);
   if (file.has("machine")) {
     const YAML::Node m = file.get("machine");
-    if (m.IsMap() && m["logical_cpus"]) {
-      c.logical_cpus = static_cast<int>(scalar_int(m["logical_cpus"], path, "'logical_cpus'"));
-    }
-    if (m.IsMap() && m["memcpy_non_temporal_threshold_bytes"]) {
-      c.memcpy_non_temporal_threshold_bytes =
-          scalar_int(m["memcpy_non_temporal_threshold_bytes"], path, "'memcpy_non_temporal_threshold_bytes'");
+    if (m.IsMap()) {
+      if (m["logical_cpus"]) c.logical_cpus = static_cast<int>(scalar_int(m["logical_cpus"], path, "'logical_cpus'"));
+      if (m["memcpy_non_temporal_threshold_bytes"]) {
+        c.memcpy_non_temporal_threshold_bytes =
+            scalar_int(m["memcpy_non_temporal_threshold_bytes"], path, "'memcpy_non_temporal_threshold_bytes'");
+      }
     }
   }
   for (const LinearKey& k : kRequiredCosts) c.*k.cost = read_cost(h, k.key, k.benchmark);

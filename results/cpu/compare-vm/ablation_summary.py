@@ -10,6 +10,9 @@ import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "analysis"))
+from compare_reproducibility import kind  # noqa: E402  (analysis/compare_reproducibility.py)
+
 out, name_a, name_b, title = sys.argv[1:5]
 labels = sorted(os.path.basename(p)[: -len(f"-{name_a}.json")] for p in glob.glob(os.path.join(out, f"*-{name_a}.json")))
 
@@ -18,10 +21,6 @@ def checked_rows(path):
     d = json.load(open(path))
     return d["tolerance"], {(r["label"], p["phase"], p["method"]): p["rel_error"]
                             for r in d["runs"] for p in r["phases"] if p["checked"]}
-
-
-def kind(label):
-    return "Intel Xeon VM" if label.startswith("repeat-xeon-") else "AMD EPYC VM"
 
 
 print(f"gemini-sim compare on committed sessions: {title}.")

@@ -15,7 +15,7 @@ import sys
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "analysis"))
-from profile_entries import load_profile  # noqa: E402  (analysis/profile_entries.py)
+from profile_entries import entry_of, load_profile  # noqa: E402  (analysis/profile_entries.py)
 
 LONE = {"host_memcpy": "host-memcpy", "checksum": "checksum-xxh64"}
 DROPPED = ("host_memcpy_concurrent", "checksum_concurrent")
@@ -45,8 +45,7 @@ def main():
     benchmarks = {b["name"]: b for b in json.load(open(sys.argv[2]))["benchmarks"]}
     size = float(sys.argv[3])
     for key, name in LONE.items():
-        if key not in hardware:
-            sys.exit(f"{sys.argv[1]}: no hardware entry '{key}'")
+        entry_of(profile, sys.argv[1], key)  # exits when the profile lacks it
         try:
             alpha, bandwidth = line_at(benchmarks.get(name, {}).get("points", []), size)
         except ValueError as e:
