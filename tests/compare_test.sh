@@ -126,6 +126,8 @@ PY
   # Replication over NCCL is not what compare models: refused, not mispredicted.
   python3 -c "import json; d=json.load(open('$GPU_RUN')); d['config']['replication_transport']='nccl'; json.dump(d, open('$T/nccl.json','w'))"
   expect2 "replication_transport is 'nccl'" "$T/nccl.json" --profile "$GPU_PROF"
+  python3 -c "import json; d=json.load(open('$GPU_RUN')); d['model']['replication_in_line']=True; json.dump(d, open('$T/in-line.json','w'))"
+  expect2 "replication_in_line is true" "$T/in-line.json" --profile "$GPU_PROF"
   # A concurrent cost (KEY: {alpha 0.01 s, 1e8 B/s, 4 at once}) is what a run with exactly that many
   # ranks doing it at once is predicted to pay for PHASE, and the note (NOTE) says so.
   expect_concurrent_cost() {  # RUN KEY PHASE NOTE

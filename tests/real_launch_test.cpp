@@ -227,6 +227,43 @@ TEST_F(LaunchTest, MachineLossRecoversFromPeerReplica) {
   expect_identical_ranks(j, ref["final"][0]["checksum"]);
 }
 
+// --replication-mode in-line: each save waits for its replicas, and its recorded stall holds the
+// whole replication (the NCCL runs on the H200 found the stall ending before it). So every
+// save's stall is at least its capture, checksum, memory save and replication together, and a
+// machine lost two iterations after a checkpoint finds that checkpoint's replica complete.
+TEST_F(LaunchTest, InLineReplicationIsInsideTheSaveStall) {
+  const json& ref = reference();
+  int rc = 0;
+  const json j = launch("--strategy gemini --replicas 2 --replication-mode in-line --fail 12:machine:1", &rc);
+  ASSERT_EQ(rc, 0);
+  EXPECT_EQ(j["config"]["replication_mode"], "in-line");
+  EXPECT_EQ(j["model"]["replication_in_line"], true);
+  ASSERT_EQ(j["timeline"].size(), 1u);
+  EXPECT_EQ(j["timeline"][0]["resumed_iteration"], 10);
+  expect_bit_exact_restore(j["timeline"][0]);
+  EXPECT_EQ(final_loss(j), final_loss(ref));
+  int saves = 0;
+  for (int r = 0; r < 4; ++r) {
+    std::ifstream in(dir_ / "run" / ("rank" + std::to_string(r) + ".events.jsonl"));
+    std::map<std::pair<int, int64_t>, double> replicated_s;  // (generation, iteration) -> seconds
+    for (std::string line; std::getline(in, line);) {
+      const json e = json::parse(line, nullptr, false);
+      if (e.is_discarded()) continue;  // a line cut short by the kill
+      const std::pair<int, int64_t> key{e.value("gen", -1), e.value("iteration", int64_t{-1})};
+      if (e["e"] == "replicated") replicated_s[key] = e["seconds"].get<double>();
+      if (e["e"] != "save") continue;
+      SCOPED_TRACE(e.dump());
+      const auto rep = replicated_s.find(key);  // logged before its save: it ran inside it
+      ASSERT_NE(rep, replicated_s.end()) << "rank " << r << ": a save without its replication before it";
+      const double parts_s = e["snapshot_copy_s"].get<double>() + e["snapshot_checksum_s"].get<double>() +
+                             e["memory_s"].get<double>() + rep->second;
+      EXPECT_GE(e["stall_s"].get<double>(), parts_s);
+      ++saves;
+    }
+  }
+  EXPECT_GE(saves, 4 * 6);  // iterations 5, 10 and again after the failure, 20, 25, 30
+}
+
 TEST_F(LaunchTest, LosingBothHoldersFallsBackToDisk) {
   const json& ref = reference();
   int rc = 0;
@@ -414,6 +451,8 @@ TEST_F(LaunchTest, BadFlagsExitTwo) {
   launch("--strategy gemini --replicas 2 --replication-transport nccl", &rc);
   EXPECT_EQ(rc, 2);
   launch("--strategy memory --device cuda --replication-transport nccl", &rc);  // no replicas to send
+  EXPECT_EQ(rc, 2);
+  launch("--strategy memory --replication-mode in-line", &rc);
   EXPECT_EQ(rc, 2);
   EXPECT_EQ(run(std::string(GEMINI_LAUNCH) + " --ranks 3 --machines 2 2>/dev/null"), 2);
   EXPECT_EQ(run(std::string(GEMINI_LAUNCH) + " --bogus 2>/dev/null"), 2);

@@ -260,5 +260,30 @@ TEST(CalibratedProfile, MeasuredFiguresReplaceDatasheetOnesAndOverridesWin) {
   }
 }
 
+
+// Every committed profile (CPU VMs, H100, H200) loads over a built-in machine, and its measured
+// figures are the ones the scenario gets: a recalibration that writes a key the loader does not
+// know, or a figure it misreads, fails here rather than in a user's scenario.
+TEST(CalibratedProfile, EveryCommittedProfileLoads) {
+  const gemini::test::Scratch scratch("gemini-profiles-test-");
+  int profiles = 0;
+  for (const auto& entry : fs::directory_iterator(kSourceDir + "/calibrate/profiles")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++profiles;
+    SCOPED_TRACE(entry.path().string());
+    const fs::path path = scratch.dir / "uses-profile.yaml";
+    std::ofstream(path) << "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n"
+                        << "  hardware_profile: " << entry.path().string() << "\n"
+                        << "model: gpt2-xl\nhorizon: 1d\nstorage: {bandwidth: 20Gbps}\nstrategies: [gemini]\n";
+    const Scenario s = load_scenario(path.string());
+    const YAML::Node measured = YAML::LoadFile(entry.path().string())["hardware"];
+    ASSERT_TRUE(measured["local_disk_write"]) << "no disk write figure";
+    EXPECT_NEAR(s.hardware.local_disk_write.bandwidth_bytes_per_s,
+                measured["local_disk_write"]["bandwidth_bytes_per_s"].as<double>(), 1e3);
+    EXPECT_NE(s.hardware.source.find("measured"), std::string::npos);
+  }
+  EXPECT_GE(profiles, 4);
+}
+
 }  // namespace
 }  // namespace gemini

@@ -12,7 +12,8 @@
 # Exits non-zero when a step failed, but leaves whatever was produced in $OUT.
 # Knobs (environment): CALIB_TIMEOUT_S (default 240), CALIB_REPS (10), CALIB_CPU_MAX (4GiB),
 # CALIB_GPU_MAX (4GiB), CALIB_TIME_LIMIT_S (per benchmark, 40), GEMINI_BUILD_REAL (OFF),
-# JOBS (16), CALIB_WAIT_FOR_FILE (measure only once this file exists).
+# JOBS (16), CALIB_WAIT_FOR_FILE (measure only once this file exists), CALIB_PROFILE_FILE (the
+# profile's file name in $OUT, default h100-profile.yaml).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,6 +21,7 @@ cd "$ROOT" || exit 1
 OUT=${OUT:-$ROOT/out/device-calibration}
 mkdir -p "$OUT"
 LOG=$OUT/calibrate.log
+PROFILE_FILE=${CALIB_PROFILE_FILE:-h100-profile.yaml}
 : >"$LOG"
 
 status=0
@@ -105,7 +107,7 @@ main() {
     --reps "${CALIB_REPS:-10}" --min-reps 3 --warmups 1
     --time-limit-s "${CALIB_TIME_LIMIT_S:-40}"
     --dir "$disk_dir"
-    --out-json "$OUT/gpu-calibration.json" --out-profile "$OUT/h100-profile.yaml")
+    --out-json "$OUT/gpu-calibration.json" --out-profile "$OUT/$PROFILE_FILE")
   # The model benchmarks need real/'s gemini-bench-model (scripts/device/build-real-gpu.sh).
   local model_bench=$ROOT/build-gpu-real/real/gemini-bench-model
   if [ -x "$model_bench" ]; then run+=(--model-bench "$model_bench" --model-device cuda); fi
@@ -118,8 +120,8 @@ main() {
 
   banner "check outputs"
   [ -s "$OUT/gpu-calibration.json" ] || fail "no $OUT/gpu-calibration.json"
-  [ -s "$OUT/h100-profile.yaml" ] || fail "no $OUT/h100-profile.yaml"
-  python3 - "$OUT/gpu-calibration.json" "$OUT/h100-profile.yaml" <<'PY' || fail "output check"
+  [ -s "$OUT/$PROFILE_FILE" ] || fail "no $OUT/$PROFILE_FILE"
+  python3 - "$OUT/gpu-calibration.json" "$OUT/$PROFILE_FILE" <<'PY' || fail "output check"
 import json, sys
 j = json.load(open(sys.argv[1]))
 m = j["machine"]

@@ -44,6 +44,10 @@ void RankOptions::add_flags(CLI::App& app, bool with_rank_only_flags) {
                  "gemini: how images reach the peers' memory: tcp (the replica service) or nccl "
                  "(GPU to GPU, one GPU per rank; retrieval still fetches over TCP)")
       ->check(CLI::IsMember({"tcp", "nccl"}));
+  app.add_option("--replication-mode", replication_mode,
+                 "gemini: background (replicas sent while training continues), in-line (each save "
+                 "waits for its replicas) or auto (in-line only with NCCL gradients and NCCL replication)")
+      ->check(CLI::IsMember({"auto", "background", "in-line"}));
   app.add_option("--timeout", timeout_s, "Rendezvous/collective timeout in seconds")
       ->check(CLI::Range(1, 86400));
   app.add_option("--debug-pause-ms,--debug-save-pause-ms", debug_save_pause_ms,
@@ -67,7 +71,8 @@ std::vector<std::string> RankOptions::to_args() const {
           "--dir", dir, "--disk-io", disk_io, "--shm-dir", shm_dir, "--job", job, "--seed", std::to_string(seed),
           "--machines", std::to_string(machines), "--replicas", std::to_string(replicas),
           "--placement", placement, "--bind", bind, "--collective", collective,
-          "--replication-transport", replication_transport, "--run-dir", run_dir,
+          "--replication-transport", replication_transport, "--replication-mode", replication_mode,
+          "--run-dir", run_dir,
           "--timeout", std::to_string(timeout_s),
           "--debug-save-pause-ms", std::to_string(debug_save_pause_ms),
           "--verify-restore", verify_restore ? "true" : "false"};
@@ -78,6 +83,12 @@ std::vector<std::string> RankOptions::to_args() const {
     out.push_back(all[i + 1]);
   }
   return out;
+}
+
+bool RankOptions::replication_in_line() const {
+  if (strategy != "gemini") return false;
+  if (replication_mode == "auto") return collective == "nccl" && replication_transport == "nccl";
+  return replication_mode == "in-line";
 }
 
 std::string RankOptions::check(int world_size) const {
@@ -101,6 +112,11 @@ std::string RankOptions::check(int world_size) const {
   if (const std::string problem = dist::Collective::check_kind(collective); !problem.empty()) return problem;
   const bool on_gpu = device.rfind("cuda", 0) == 0;
   if (collective == "nccl" && !on_gpu) return "--collective nccl needs --device cuda";
+  if (replication_mode != "auto" && strategy != "gemini") return "--replication-mode applies to --strategy gemini";
+  if (replication_mode == "background" && collective == "nccl" && replication_transport == "nccl") {
+    return "--replication-mode background: with --collective nccl the NCCL replication runs in line (two "
+           "communicators' kernels on one GPU must be ordered alike on every rank)";
+  }
   if (replication_transport == "nccl") {
     if (strategy != "gemini") return "--replication-transport nccl applies to --strategy gemini";
     if (!on_gpu) return "--replication-transport nccl needs --device cuda";

@@ -27,6 +27,10 @@ struct RankOptions : TrainerOptions {
   std::string bind = "127.0.0.1";   // replication listener and collective (Gloo / TCP ring) address
   std::string collective = "auto";  // gradient all-reduce: auto | gloo | tcp | nccl (auto: gloo if built)
   std::string replication_transport = "tcp";  // gemini: tcp (replica service) | nccl (GPU to GPU)
+  // gemini: background (overlapped with training, GEMINI's design) | in-line (each save waits for
+  // its replicas: the synchronous baseline) | auto (in-line only with NCCL gradients and NCCL
+  // replication, whose kernels on one GPU must be ordered the same on every rank).
+  std::string replication_mode = "auto";
   std::string run_dir;              // per-rank event logs (JSON lines)
   int timeout_s = 60;               // rendezvous and collective timeout
   int debug_save_pause_ms = 0;      // tests: pause halfway through each memory save, replica send, recovery
@@ -36,6 +40,9 @@ struct RankOptions : TrainerOptions {
   void add_flags(CLI::App& app, bool with_rank_only_flags);
   // The argument list that reproduces these options.
   std::vector<std::string> to_args() const;
+  // Whether a gemini save's replication runs inside the save (stalling training) rather than
+  // in the background: replication_mode resolved.
+  bool replication_in_line() const;
   // Cross-flag checks (ranks/machines/replicas, strategy needs): returns "" or the problem.
   std::string check(int world_size) const;
 };

@@ -310,6 +310,7 @@ int train(const RankOptions& o) {
              {"torch", Trainer::torch_version()}, {"backend", group.name()},
              {"gpu", trainer.gpu_name()}, {"device", trainer.device()},
              {"replication_transport", gemini ? o.replication_transport : ""},
+             {"replication_in_line", o.replication_in_line()},
              {"pinned_host_buffer", buffer.pinned()}, {"threads", threads}});
 
   // ---- Training. ----
@@ -333,13 +334,14 @@ int train(const RankOptions& o) {
       }
       deliver = tcp_delivery(std::move(targets), token, rank, gen, log, std::move(halfway));
     }
-    const bool in_line = replica_comm && group.device_memory();
-    replicator = std::make_unique<Replicator>(std::move(deliver), holders.size(), rank, gen, log, in_line);
+    replicator = std::make_unique<Replicator>(std::move(deliver), holders.size(), rank, gen, log,
+                                              o.replication_in_line());
   }
   // A checkpoint's background replication starts after the next step's gradient all-reduce:
   // that returns only once every rank has finished its save, so the transfer never takes CPU
   // from a peer still saving (whose save the all-reduce would wait for); it overlaps training
-  // instead. In-line deliveries (NCCL on device memory) are part of the save and go at once.
+  // instead. In-line deliveries (--replication-mode in-line, or NCCL for both) are part of the
+  // save: they go at once and the save's stall includes them.
   int64_t replication_pending = -1;  // the iteration waiting for that all-reduce, -1 if none
   auto submit_replication = [&] {
     if (replication_pending < 0) return;
@@ -401,11 +403,11 @@ int train(const RankOptions& o) {
       disk_direct_io = saved.direct_io;
       disk_s = monotonic_s() - d0;
     }
-    const double stall_s = monotonic_s() - s0;
     if (replicator && ckpt) {
       replication_pending = it;
-      if (replicator->in_line()) submit_replication();
+      if (replicator->in_line()) submit_replication();  // an in-line exchange is part of the stall
     }
+    const double stall_s = monotonic_s() - s0;
     log.write({{"e", "save"}, {"gen", gen}, {"rank", rank}, {"iteration", it}, {"bytes", cap.bytes},
                {"checksum", cap.checksum}, {"memory", memory && ckpt}, {"disk", persist},
                {"stall_s", stall_s}, {"replication_wait_s", wait_s}, {"snapshot_copy_s", cap.copy_s},

@@ -96,6 +96,11 @@ MeasuredRun load_measured_run(const std::string& path) {
     r.fail("config.replication_transport is '" + cfg.value("replication_transport", std::string()) +
            "': compare predicts real/'s TCP replica path only");
   }
+  // Runs written before the key existed replicated in the background unless over NCCL (refused above).
+  if (root.contains("model") && root["model"].is_object() && root["model"].value("replication_in_line", false)) {
+    r.fail("model.replication_in_line is true (--replication-mode in-line): compare predicts replication "
+           "in the background, overlapped with training");
+  }
   if (m.threads < 1) m.threads = std::max(1, m.cpu_count);  // --threads 0: all online CPUs
   m.cpu_model = env.value("cpu_model", "");
   m.host = env.value("host", "");
