@@ -12,8 +12,9 @@
 # Exits non-zero when a step failed, but leaves whatever was produced in $OUT.
 # Knobs (environment): CALIB_TIMEOUT_S (default 240), CALIB_REPS (10), CALIB_CPU_MAX (4GiB),
 # CALIB_GPU_MAX (4GiB), CALIB_TIME_LIMIT_S (per benchmark, 40), GEMINI_BUILD_REAL (OFF),
-# JOBS (16), CALIB_WAIT_FOR_FILE (measure only once this file exists), CALIB_PROFILE_FILE (the
-# profile's file name in $OUT, default h100-profile.yaml).
+# JOBS (16), CALIB_WAIT_FOR_FILE (measure only once this file exists), CALIB_BUILT_FILE (touched
+# once gemini-calibrate is built), CALIB_PROFILE_FILE (the profile's file name in $OUT, default
+# h100-profile.yaml).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -93,6 +94,7 @@ main() {
   local exe=build-gpu/calibrate/gemini-calibrate
   ldd "$exe" | grep -E "cudart|nccl|not found" || true
   echo "configure + build took $((SECONDS - t0)) s"
+  [ -n "${CALIB_BUILT_FILE:-}" ] && touch "$CALIB_BUILT_FILE"  # a caller measuring beside us may start
 
   banner "calibrate"
   # Another build may run beside this script (scripts/device/gpu-session.sh builds real/ at the

@@ -104,9 +104,11 @@ json Launcher::report(bool completed, int generations) {
       if (e["disk"].get<bool>()) {
         phase["save_disk_s"].push_back(e["disk_s"]);
         phase["save_disk_fsync_s"].push_back(e["disk_fsync_s"]);
-        // "t" is logged as the stall ends, which the disk save ends.
+        // "t" is logged as the stall ends, which the disk save ends (or an in-line replication
+        // after it).
+        const double end_t = e["t"].get<double>() - e.value("in_line_replication_s", 0.0);
         disk_saves.push_back({{"generation", gen}, {"rank", rank}, {"iteration", e["iteration"]},
-                              {"start_s", e["t"].get<double>() - e["disk_s"].get<double>() - t0_},
+                              {"start_s", end_t - e["disk_s"].get<double>() - t0_},
                               {"seconds", e["disk_s"]}, {"bytes", e["bytes"]}});
       }
       if (o_.strategy == "gemini") phase["replication_wait_s"].push_back(e["replication_wait_s"]);

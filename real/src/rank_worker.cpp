@@ -403,16 +403,22 @@ int train(const RankOptions& o) {
       disk_direct_io = saved.direct_io;
       disk_s = monotonic_s() - d0;
     }
+    double in_line_s = 0;  // an in-line replication: part of the stall, after the disk save
     if (replicator && ckpt) {
       replication_pending = it;
-      if (replicator->in_line()) submit_replication();  // an in-line exchange is part of the stall
+      if (replicator->in_line()) {
+        const double r0 = monotonic_s();
+        submit_replication();
+        in_line_s = monotonic_s() - r0;
+      }
     }
     const double stall_s = monotonic_s() - s0;
     log.write({{"e", "save"}, {"gen", gen}, {"rank", rank}, {"iteration", it}, {"bytes", cap.bytes},
                {"checksum", cap.checksum}, {"memory", memory && ckpt}, {"disk", persist},
                {"stall_s", stall_s}, {"replication_wait_s", wait_s}, {"snapshot_copy_s", cap.copy_s},
                {"snapshot_checksum_s", cap.checksum_s}, {"memory_s", memory_s}, {"disk_s", disk_s},
-               {"disk_fsync_s", disk_fsync_s}, {"disk_direct_io", disk_direct_io}});
+               {"disk_fsync_s", disk_fsync_s}, {"disk_direct_io", disk_direct_io},
+               {"in_line_replication_s", in_line_s}});
   }
   if (replication_pending >= 0) {
     group.barrier();  // the last save, like the others, replicates once every rank has saved
