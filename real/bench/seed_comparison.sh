@@ -9,7 +9,9 @@
 #
 # Per repetition: none (iteration time without checkpoints); disk + process failure (recovery
 # from disk, read cold); memory + process failure (recovery from local memory); gemini (m=2) +
-# machine failure (the lost machine's ranks recover from a peer's replica).
+# machine failure (the lost machine's ranks recover from a peer's replica); gemini-inline, the
+# same with --replication-mode in-line (each save waits for its replicas: what GEMINI's overlap
+# of replication with training saves, measured in the same repetition).
 set -euo pipefail
 preset=small ranks=4 machines=2 reps=3 iterations=15 interval=5 fail_at=12 threads=1 device=cpu
 build=build-real2 out="" dir=/tmp/gemini-bench-disk
@@ -31,12 +33,14 @@ job="bench$$"
 common=(--preset "$preset" --ranks "$ranks" --machines "$machines" --threads "$threads" --device "$device"
         --interval "$interval" --dir "$dir" --clean-disk)
 for rep in $(seq 1 "$reps"); do
-  for cfg in none disk memory gemini; do
+  for cfg in none disk memory gemini gemini-inline; do
     case $cfg in
       none)   extra=(--strategy none --iterations "$interval");;
       disk)   extra=(--strategy disk --iterations "$iterations" --fail "$fail_at:process:1");;
       memory) extra=(--strategy memory --iterations "$iterations" --fail "$fail_at:process:1");;
       gemini) extra=(--strategy gemini --iterations "$iterations" --replicas 2 --fail "$fail_at:machine:$((machines - 1))");;
+      gemini-inline) extra=(--strategy gemini --replication-mode in-line --iterations "$iterations" --replicas 2
+                            --fail "$fail_at:machine:$((machines - 1))");;
     esac
     echo "[bench] rep $rep/$reps: $cfg" >&2
     "$launch" "${common[@]}" "${extra[@]}" --job "$job-$cfg" --run-dir "/tmp/$job-run" \
@@ -69,6 +73,7 @@ def fail(cfg, key, tier=None):
                 vals.append(t[key])
     return vals
 first = next(iter(runs.values()))[0]
+SAVING = ("disk", "memory", "gemini", "gemini-inline")  # gemini-inline: runs of older versions have none
 summary = {
     "schema": "gemini-seed-comparison/1",
     "environment": first["environment"],
@@ -79,8 +84,9 @@ summary = {
     "statistic": "median over repetitions of each run's median; [min, max] over repetitions",
     "iteration_s": {cfg: {"median": med(phase(cfg, "iteration_s")), "range": spread(phase(cfg, "iteration_s"))} for cfg in runs},
     "effective_iteration_s": {cfg: med([r["iteration"]["effective_s"] for r in v]) for cfg, v in runs.items()},
-    "save_stall_s": {cfg: {"median": med(phase(cfg, "save_stall_s")), "range": spread(phase(cfg, "save_stall_s"))} for cfg in ("disk", "memory", "gemini")},
+    "save_stall_s": {cfg: {"median": med(phase(cfg, "save_stall_s")), "range": spread(phase(cfg, "save_stall_s"))} for cfg in SAVING if cfg in runs},
     "replication_background_s": {"median": med(phase("gemini", "replication_background_s")), "range": spread(phase("gemini", "replication_background_s"))},
+    "lost_iterations": {cfg: med(fail(cfg, "lost_iterations")) for cfg in SAVING if cfg in runs},
     "recovery": {},
 }
 tiers = {"disk": ("disk", "disk"), "memory": ("memory", "memory"), "peer": ("gemini", "mixed")}
@@ -107,8 +113,12 @@ summary["ratios"] = {
     "retrieval_disk_over_peer": ratio(R["disk"]["retrieval_s_ranks_on_tier"]["median"], R["peer"]["retrieval_s_ranks_on_tier"]["median"]),
     "recovery_disk_over_memory": ratio(R["disk"]["recovery_s"]["median"], R["memory"]["recovery_s"]["median"]),
     "recovery_disk_over_peer": ratio(R["disk"]["recovery_s"]["median"], R["peer"]["recovery_s"]["median"]),
-    "effective_iteration_over_none": {cfg: ratio(summary["effective_iteration_s"][cfg], summary["effective_iteration_s"].get("none")) for cfg in ("disk", "memory", "gemini") if cfg in runs},
+    "effective_iteration_over_none": {cfg: ratio(summary["effective_iteration_s"][cfg], summary["effective_iteration_s"].get("none")) for cfg in SAVING if cfg in runs},
 }
+if "gemini-inline" in runs:
+    summary["ratios"]["save_stall_gemini_inline_over_gemini"] = ratio(S["gemini-inline"]["median"], S["gemini"]["median"])
+    summary["ratios"]["effective_iteration_gemini_inline_over_gemini"] = ratio(
+        summary["effective_iteration_s"]["gemini-inline"], summary["effective_iteration_s"]["gemini"])
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
 env = summary["environment"]
 f = lambda x: "n/a" if x is None else (f"{x:.4f}" if isinstance(x, float) else str(x))
@@ -116,10 +126,11 @@ lines = [f"# Seed comparison: {summary['config']['preset']} on {env['cpu_model']
          f"LibTorch {env['libtorch_version']}, backend {env['backend']}, {summary['config']['ranks']} ranks in {summary['config']['machines']} machines, "
          f"{summary['model'].get('parameters')} parameters, checkpoint {summary['checkpoint_bytes_per_rank']} bytes per rank, "
          f"repetitions {summary['repetitions']}. {summary['statistic']}.", "",
-         "| | none | disk | memory | gemini |", "|---|---|---|---|---|",
-         "| iteration (step) s | " + " | ".join(f(summary["iteration_s"].get(c, {}).get("median")) for c in ("none", "disk", "memory", "gemini")) + " |",
-         "| effective iteration s | " + " | ".join(f(summary["effective_iteration_s"].get(c)) for c in ("none", "disk", "memory", "gemini")) + " |",
-         "| save stall s | - | " + " | ".join(f(S[c]["median"]) for c in ("disk", "memory", "gemini")) + " |", "",
+         "| | none | " + " | ".join(c for c in SAVING if c in runs) + " |", "|---|---|" + "---|" * sum(c in runs for c in SAVING),
+         "| iteration (step) s | " + " | ".join(f(summary["iteration_s"].get(c, {}).get("median")) for c in ("none",) + SAVING if c in runs) + " |",
+         "| effective iteration s | " + " | ".join(f(summary["effective_iteration_s"].get(c)) for c in ("none",) + SAVING if c in runs) + " |",
+         "| save stall s | - | " + " | ".join(f(S[c]["median"]) for c in SAVING if c in runs) + " |",
+         "| lost iterations | - | " + " | ".join(f(summary["lost_iterations"][c]) for c in SAVING if c in runs) + " |", "",
          "| recovery from | retrieval s (ranks on tier) | load s | restart s | detection s | total s | lost iterations |", "|---|---|---|---|---|---|---|"]
 for tier in ("disk", "memory", "peer"):
     r = R[tier]
