@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The runs against themselves: every committed session measured with the same real/ code and
 # run_all.sh (real/ unchanged since bcdc70a, 2026-11-28 03:29 UTC: on the AMD EPYC VM the main
-# result and repeat-0329 to repeat-2223; on the Intel Xeon VM every repeat-xeon-*), compared
+# result and repeat-0329 to repeat-2223; on the Intel Xeon VM every repeat-xeon-*; real/'s
+# changes of 2026-11-29 20:00 concern in-line replication only, which these runs do not use), compared
 # again with the current build against its own back-to-back profile, then scored by
 # analysis/compare_reproducibility.py: gemini-sim compare's prediction, the median of the other
 # sessions' measurements, and each other session's measurement, as predictors of a session's
@@ -32,7 +33,7 @@ one() {  # LABEL RUNS_DIR PROFILE (path without .yaml/.json)
 }
 one main-1946 "$R/runs" calibrate/profiles/cpu-amd-epyc
 for s in 0329 0403 0448 0800 1236 1255 1315 1337 2005 2223 xeon-0156 xeon-0444 xeon-0547 xeon-0846 \
-  xeon-0950 xeon-1144 xeon-1227 xeon-1435 xeon-1513; do
+  xeon-0950 xeon-1144 xeon-1227 xeon-1435 xeon-1513 xeon-2032; do
   one "repeat-$s" "$R/repeat-$s/runs" "$R/repeat-$s/profile"
 done
 python3 analysis/compare_reproducibility.py "$OUT"/*.json \
