@@ -225,15 +225,19 @@ INSTANTIATE_TEST_SUITE_P(
 namespace gemini {
 namespace {
 
+// A scenario over the built-in h100-node that layers `profile` on it (`cluster_extra`: more
+// lines of its cluster block, indented).
+std::string scenario_over_profile(const std::string& profile, const std::string& cluster_extra = "") {
+  return "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n  hardware_profile: " + profile + "\n" +
+         cluster_extra + "model: gpt2-xl\nhorizon: 1d\nstorage: {bandwidth: 20Gbps}\nstrategies: [gemini]\n";
+}
+
 TEST(CalibratedProfile, MeasuredFiguresReplaceDatasheetOnesAndOverridesWin) {
   const gemini::test::Scratch scratch("gemini-profile-test-");
   const fs::path& dir = scratch.dir;
   const std::string profile = kSourceDir + "/calibrate/profiles/h100-sxm-80gb.yaml";
   const fs::path path = dir / "calibrated.yaml";
-  std::ofstream(path) << "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n"
-                      << "  hardware_profile: " << profile << "\n"
-                      << "  hardware_overrides: {disk_write_bandwidth: 2GB/s}\n"
-                      << "model: gpt2-xl\nhorizon: 1d\nstorage: {bandwidth: 20Gbps}\nstrategies: [gemini]\n";
+  std::ofstream(path) << scenario_over_profile(profile, "  hardware_overrides: {disk_write_bandwidth: 2GB/s}\n");
   const Scenario s = load_scenario(path.string());
   // The profile measured one GPU's pinned device-to-host copy (~55 GB/s); a node has 8. The
   // figures are read from the file, which a recalibration rewrites.
@@ -248,9 +252,7 @@ TEST(CalibratedProfile, MeasuredFiguresReplaceDatasheetOnesAndOverridesWin) {
   EXPECT_NE(s.hardware.source.find("measured"), std::string::npos);
 
   std::ofstream(dir / "bad-profile.yaml") << "profile_format: 7\nsource: x\nhardware: {}\n";
-  std::ofstream(dir / "uses-bad.yaml") << "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n"
-                                       << "  hardware_profile: bad-profile.yaml\n"
-                                       << "model: gpt2-xl\nhorizon: 1d\nstorage: {bandwidth: 20Gbps}\nstrategies: [gemini]\n";
+  std::ofstream(dir / "uses-bad.yaml") << scenario_over_profile("bad-profile.yaml");
   try {
     load_scenario((dir / "uses-bad.yaml").string());
     FAIL() << "a bad profile loaded";
@@ -259,7 +261,6 @@ TEST(CalibratedProfile, MeasuredFiguresReplaceDatasheetOnesAndOverridesWin) {
     EXPECT_EQ(e.line, 1);
   }
 }
-
 
 // Every committed profile (CPU VMs, H100, H200) loads over a built-in machine, and its measured
 // figures are the ones the scenario gets: a recalibration that writes a key the loader does not
@@ -272,9 +273,7 @@ TEST(CalibratedProfile, EveryCommittedProfileLoads) {
     ++profiles;
     SCOPED_TRACE(entry.path().string());
     const fs::path path = scratch.dir / "uses-profile.yaml";
-    std::ofstream(path) << "name: c\ncluster:\n  machines: 4\n  hardware: h100-node\n"
-                        << "  hardware_profile: " << entry.path().string() << "\n"
-                        << "model: gpt2-xl\nhorizon: 1d\nstorage: {bandwidth: 20Gbps}\nstrategies: [gemini]\n";
+    std::ofstream(path) << scenario_over_profile(entry.path().string());
     const Scenario s = load_scenario(path.string());
     const YAML::Node measured = YAML::LoadFile(entry.path().string())["hardware"];
     ASSERT_TRUE(measured["local_disk_write"]) << "no disk write figure";

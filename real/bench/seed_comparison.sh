@@ -38,10 +38,9 @@ for rep in $(seq 1 "$reps"); do
       none)   extra=(--strategy none --iterations "$interval");;
       disk)   extra=(--strategy disk --iterations "$iterations" --fail "$fail_at:process:1");;
       memory) extra=(--strategy memory --iterations "$iterations" --fail "$fail_at:process:1");;
-      gemini) extra=(--strategy gemini --iterations "$iterations" --replicas 2 --fail "$fail_at:machine:$((machines - 1))");;
-      gemini-inline) extra=(--strategy gemini --replication-mode in-line --iterations "$iterations" --replicas 2
-                            --fail "$fail_at:machine:$((machines - 1))");;
+      gemini*) extra=(--strategy gemini --iterations "$iterations" --replicas 2 --fail "$fail_at:machine:$((machines - 1))");;
     esac
+    if [[ $cfg == gemini-inline ]]; then extra+=(--replication-mode in-line); fi
     echo "[bench] rep $rep/$reps: $cfg" >&2
     "$launch" "${common[@]}" "${extra[@]}" --job "$job-$cfg" --run-dir "/tmp/$job-run" \
       --out "$out/runs/$cfg-$rep.json" 2>>"$out/runs/launch.log"
@@ -73,7 +72,9 @@ def fail(cfg, key, tier=None):
                 vals.append(t[key])
     return vals
 first = next(iter(runs.values()))[0]
-SAVING = ("disk", "memory", "gemini", "gemini-inline")  # gemini-inline: runs of older versions have none
+# The checkpointing configurations these runs have (runs of older versions have no gemini-inline).
+saving = [c for c in ("disk", "memory", "gemini", "gemini-inline") if c in runs]
+columns = ["none"] + saving
 summary = {
     "schema": "gemini-seed-comparison/1",
     "environment": first["environment"],
@@ -84,9 +85,9 @@ summary = {
     "statistic": "median over repetitions of each run's median; [min, max] over repetitions",
     "iteration_s": {cfg: {"median": med(phase(cfg, "iteration_s")), "range": spread(phase(cfg, "iteration_s"))} for cfg in runs},
     "effective_iteration_s": {cfg: med([r["iteration"]["effective_s"] for r in v]) for cfg, v in runs.items()},
-    "save_stall_s": {cfg: {"median": med(phase(cfg, "save_stall_s")), "range": spread(phase(cfg, "save_stall_s"))} for cfg in SAVING if cfg in runs},
+    "save_stall_s": {cfg: {"median": med(phase(cfg, "save_stall_s")), "range": spread(phase(cfg, "save_stall_s"))} for cfg in saving},
     "replication_background_s": {"median": med(phase("gemini", "replication_background_s")), "range": spread(phase("gemini", "replication_background_s"))},
-    "lost_iterations": {cfg: med(fail(cfg, "lost_iterations")) for cfg in SAVING if cfg in runs},
+    "lost_iterations": {cfg: med(fail(cfg, "lost_iterations")) for cfg in saving},
     "recovery": {},
 }
 tiers = {"disk": ("disk", "disk"), "memory": ("memory", "memory"), "peer": ("gemini", "mixed")}
@@ -113,7 +114,7 @@ summary["ratios"] = {
     "retrieval_disk_over_peer": ratio(R["disk"]["retrieval_s_ranks_on_tier"]["median"], R["peer"]["retrieval_s_ranks_on_tier"]["median"]),
     "recovery_disk_over_memory": ratio(R["disk"]["recovery_s"]["median"], R["memory"]["recovery_s"]["median"]),
     "recovery_disk_over_peer": ratio(R["disk"]["recovery_s"]["median"], R["peer"]["recovery_s"]["median"]),
-    "effective_iteration_over_none": {cfg: ratio(summary["effective_iteration_s"][cfg], summary["effective_iteration_s"].get("none")) for cfg in SAVING if cfg in runs},
+    "effective_iteration_over_none": {cfg: ratio(summary["effective_iteration_s"][cfg], summary["effective_iteration_s"].get("none")) for cfg in saving},
 }
 if "gemini-inline" in runs:
     summary["ratios"]["save_stall_gemini_inline_over_gemini"] = ratio(S["gemini-inline"]["median"], S["gemini"]["median"])
@@ -126,11 +127,11 @@ lines = [f"# Seed comparison: {summary['config']['preset']} on {env['cpu_model']
          f"LibTorch {env['libtorch_version']}, backend {env['backend']}, {summary['config']['ranks']} ranks in {summary['config']['machines']} machines, "
          f"{summary['model'].get('parameters')} parameters, checkpoint {summary['checkpoint_bytes_per_rank']} bytes per rank, "
          f"repetitions {summary['repetitions']}. {summary['statistic']}.", "",
-         "| | none | " + " | ".join(c for c in SAVING if c in runs) + " |", "|---|---|" + "---|" * sum(c in runs for c in SAVING),
-         "| iteration (step) s | " + " | ".join(f(summary["iteration_s"].get(c, {}).get("median")) for c in ("none",) + SAVING if c in runs) + " |",
-         "| effective iteration s | " + " | ".join(f(summary["effective_iteration_s"].get(c)) for c in ("none",) + SAVING if c in runs) + " |",
-         "| save stall s | - | " + " | ".join(f(S[c]["median"]) for c in SAVING if c in runs) + " |",
-         "| lost iterations | - | " + " | ".join(f(summary["lost_iterations"][c]) for c in SAVING if c in runs) + " |", "",
+         "| | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns),
+         "| iteration (step) s | " + " | ".join(f(summary["iteration_s"].get(c, {}).get("median")) for c in columns) + " |",
+         "| effective iteration s | " + " | ".join(f(summary["effective_iteration_s"].get(c)) for c in columns) + " |",
+         "| save stall s | - | " + " | ".join(f(S[c]["median"]) for c in saving) + " |",
+         "| lost iterations | - | " + " | ".join(f(summary["lost_iterations"][c]) for c in saving) + " |", "",
          "| recovery from | retrieval s (ranks on tier) | load s | restart s | detection s | total s | lost iterations |", "|---|---|---|---|---|---|---|"]
 for tier in ("disk", "memory", "peer"):
     r = R[tier]
