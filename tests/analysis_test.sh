@@ -197,4 +197,23 @@ if "$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial
   ! grep -q "do not grow with size" "$T/trial.err"; then
   echo "lone_at_size.py wrote a line through falling medians"; cat "$T/trial.err"; exit 1
 fi
+# Where ranks retrieved: one made-up recovery with three ranks on CPU 1 and one alone on CPU 0,
+# nobody moved, plus a made-up benchmark with one crowded round (a process moved) and one even.
+"$PY" -c "import json, sys
+ranks = [{'rank': r, 'cpu_at_agreed': c, 'cpu_at_fetched': c, 'retrieval_s': s}
+         for r, (c, s) in enumerate([(0, 0.02), (1, 0.06), (1, 0.061), (1, 0.059)])]
+json.dump({'timeline': [{'kind': 'process', 'source_tier': 'memory', 'ranks': ranks},
+                        {'kind': 'machine', 'source_tier': 'mixed', 'ranks': ranks}]}, open(sys.argv[1], 'w'))
+point = {'bytes': 1000, 'extra': {'busiest_cpu_processes': [3, 2], 'moved_processes': [1, 0], 'round_slowest_s': [0.05, 0.04]}}
+json.dump({'benchmarks': [{'name': 'memory-retrieval-concurrent', 'points': [point]}]}, open(sys.argv[2], 'w'))" \
+  "$T/placed.json" "$T/placed-bench.json"
+"$PY" retrieval_placement.py "$T/placed.json" --bench "$T/placed-bench.json" --bytes 1000 --json "$T/placed-out.json" > "$T/placed.md"
+"$PY" -c "import json, sys; s = json.load(open(sys.argv[1]))
+assert s['runs']['3'] == {'count': 1, 'slowest_median_s': 0.061, 'slowest_min_s': 0.061, 'slowest_max_s': 0.061, 'with_a_moved_process': 0}, s
+assert '2' not in s['runs'] and s['runs_one_rank_under_half'] == 1, s
+assert s['bench']['3']['with_a_moved_process'] == 1 and s['bench']['2']['slowest_median_s'] == 0.04, s" "$T/placed-out.json" ||
+  { echo "retrieval_placement.py:"; cat "$T/placed.md"; exit 1; }
+if "$PY" retrieval_placement.py "$T/placed.json" --bench "$T/placed-bench.json" --bytes 2000 > /dev/null 2>&1; then
+  echo "retrieval_placement.py accepted a size the benchmark did not measure"; exit 1
+fi
 echo "analysis scripts OK"

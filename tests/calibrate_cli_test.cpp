@@ -373,6 +373,19 @@ TEST(calibrate_cli_test, concurrent_memory_retrievals_record_the_slowest_process
   const auto j = nlohmann::json::parse(f);
   EXPECT_EQ(j["benchmarks"][1]["name"], "memory-retrieval-concurrent");
   EXPECT_EQ(j["benchmarks"][1]["extra"]["landing"], "resident");
+  // Per timed round: the most processes on one CPU at the release, how many ended elsewhere,
+  // and the round's slowest process (the same one expect_slowest_per_round summarised).
+  for (const auto& p : j["benchmarks"][1]["points"]) {
+    const auto& x = p["extra"];
+    ASSERT_EQ(x["busiest_cpu_processes"].size(), static_cast<size_t>(kConcurrentRounds)) << x.dump();
+    ASSERT_EQ(x["moved_processes"].size(), static_cast<size_t>(kConcurrentRounds)) << x.dump();
+    ASSERT_EQ(x["round_slowest_s"].size(), static_cast<size_t>(kConcurrentRounds)) << x.dump();
+    for (const auto& b : x["busiest_cpu_processes"]) EXPECT_TRUE(b >= 1 && b <= 2) << x.dump();
+    for (const auto& m : x["moved_processes"]) EXPECT_TRUE(m >= 0 && m <= 2) << x.dump();
+    std::vector<double> slowest = x["round_slowest_s"];
+    std::sort(slowest.begin(), slowest.end());
+    EXPECT_DOUBLE_EQ(slowest[slowest.size() / 2], p["slowest"]["median_s"].get<double>()) << x.dump();
+  }
   EXPECT_EQ(run("--benchmarks memory-retrieval-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 

@@ -5,6 +5,7 @@
 // No timing assertions.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -29,6 +30,30 @@ TEST(calibrate_processes_test, prepare_state_reaches_fn_in_the_same_child) {
 TEST(calibrate_processes_test, without_prepare_fn_runs_as_before) {
   const auto got = detail::run_processes_together(2, [](int i) { return i + 1.0; });
   EXPECT_EQ(got, (std::vector<double>{1.0, 2.0}));
+}
+
+// Each child reports the CPU it was released on and the one it ended on: real CPUs of this
+// host, so the layout of a round (busiest_cpu_count, moved_count) can be recorded.
+TEST(calibrate_processes_test, children_report_their_cpus) {
+  detail::ProcessCpus cpus;
+  detail::run_processes_together(3, [](int) { return 0.0; }, {}, &cpus);
+  const long host_cpus = ::sysconf(_SC_NPROCESSORS_CONF);
+  ASSERT_EQ(cpus.at_release.size(), 3u);
+  ASSERT_EQ(cpus.at_end.size(), 3u);
+  for (int c : cpus.at_release) EXPECT_TRUE(c >= 0 && c < host_cpus) << c;
+  for (int c : cpus.at_end) EXPECT_TRUE(c >= 0 && c < host_cpus) << c;
+  const int busiest = detail::busiest_cpu_count(cpus.at_release);
+  EXPECT_GE(busiest, 1);
+  EXPECT_LE(busiest, 3);
+}
+
+TEST(calibrate_processes_test, layout_counts) {
+  EXPECT_EQ(detail::busiest_cpu_count({0, 1, 1, 1}), 3);
+  EXPECT_EQ(detail::busiest_cpu_count({0, 1, 0, 1}), 2);
+  EXPECT_EQ(detail::busiest_cpu_count({-1, -1, 2}), 1);  // unknown CPUs share nothing
+  EXPECT_EQ(detail::busiest_cpu_count({}), 0);
+  EXPECT_EQ(detail::moved_count({{0, 1, 1, -1}, {0, 0, 1, 1}}), 1);  // -1: not known, not counted
+  EXPECT_EQ(detail::moved_count({{0, 1}, {1, 0}}), 2);
 }
 
 TEST(calibrate_processes_test, a_failing_prepare_fails_the_call) {

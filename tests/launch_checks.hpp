@@ -4,6 +4,7 @@
 #pragma once
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,14 @@ inline void expect_bit_exact_restore(const json& failure) {
     EXPECT_GT(r["tensors"].get<int>(), 0);
     EXPECT_EQ(r["tensors_equal"], r["tensors"]) << "rank " << r["rank"];
     EXPECT_EQ(r["restored_checksum"], r["checkpoint_checksum"]) << "rank " << r["rank"];
+    // Where its retrieval ran: a CPU of this host at both ends, counts that cannot go back.
+    const long cpus = ::sysconf(_SC_NPROCESSORS_CONF);
+    for (const char* at : {"cpu_at_agreed", "cpu_at_fetched"}) {
+      EXPECT_GE(r[at].get<int>(), 0) << at << ", rank " << r["rank"];
+      EXPECT_LT(r[at].get<int>(), cpus) << at << ", rank " << r["rank"];
+    }
+    EXPECT_GE(r["retrieval_preemptions"].get<long>(), 0) << "rank " << r["rank"];
+    EXPECT_GE(r["retrieval_waits"].get<long>(), 0) << "rank " << r["rank"];
   }
 }
 

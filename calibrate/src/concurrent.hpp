@@ -2,6 +2,7 @@
 // *-concurrent benchmarks measure the sharing a real run has (its ranks copy, hash, write and
 // read at the same iteration) instead of predicting it from a benchmark that ran alone.
 #pragma once
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,17 +60,27 @@ inline std::vector<double> run_together(int n, const std::function<double(int)>&
 // could hold. The children report through a shared anonymous page; a child that fails or dies
 // makes the whole call throw. prepare(i), when given, runs in child i before the release,
 // untimed: set-up each process does for itself, such as filling its own buffers (what it leaves
-// in the child's copy of a captured variable is there for fn).
+// in the child's copy of a captured variable is there for fn). cpus, when given, receives the
+// CPU each child ran on when released and when fn returned (sched_getcpu; -1 for one that
+// never got there).
+struct ProcessCpus {
+  std::vector<int> at_release, at_end;
+};
 inline std::vector<double> run_processes_together(int n, const std::function<double(int)>& fn,
-                                                  const std::function<void(int)>& prepare = {}) {
+                                                  const std::function<void(int)>& prepare = {},
+                                                  ProcessCpus* cpus = nullptr) {
   struct Shared {
     std::atomic<int> ready;
     double seconds[256];
+    int cpu_at_release[256];
+    int cpu_at_end[256];
   };
   if (n < 1 || n > 256) throw std::invalid_argument("run_processes_together: 1..256 processes");
   void* page = ::mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) throw std::runtime_error("mmap of the processes' shared page failed");
   auto* shared = new (page) Shared{};
+  std::fill(shared->cpu_at_release, shared->cpu_at_release + n, -1);
+  std::fill(shared->cpu_at_end, shared->cpu_at_end + n, -1);
   std::vector<pid_t> children;
   for (int i = 0; i < n; ++i) {
     const pid_t pid = ::fork();
@@ -82,8 +93,10 @@ inline std::vector<double> run_processes_together(int n, const std::function<dou
       }
       shared->ready.fetch_add(1);
       while (shared->ready.load() < n) std::this_thread::yield();
+      shared->cpu_at_release[i] = ::sched_getcpu();
       try {
         if (code == 0) shared->seconds[i] = fn(i);
+        shared->cpu_at_end[i] = ::sched_getcpu();
       } catch (...) {
         code = 1;
       }
@@ -99,9 +112,30 @@ inline std::vector<double> run_processes_together(int n, const std::function<dou
     ok = ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 && ok;
   }
   const std::vector<double> seconds(shared->seconds, shared->seconds + n);
+  if (cpus) {
+    cpus->at_release.assign(shared->cpu_at_release, shared->cpu_at_release + n);
+    cpus->at_end.assign(shared->cpu_at_end, shared->cpu_at_end + n);
+  }
   ::munmap(page, sizeof(Shared));
   if (!ok) throw std::runtime_error("a benchmark process could not start or failed");
   return seconds;
+}
+
+// The most of `cpus` (one entry per participant, -1 unknown) that share one CPU: with more
+// participants than CPUs, the slowest waits for the busiest CPU's turn-taking.
+inline int busiest_cpu_count(const std::vector<int>& cpus) {
+  int most = 0;
+  for (int c : cpus)
+    if (c >= 0) most = std::max(most, static_cast<int>(std::count(cpus.begin(), cpus.end(), c)));
+  return most;
+}
+
+// How many processes ended on another CPU than the one they were released on.
+inline int moved_count(const ProcessCpus& cpus) {
+  int moved = 0;
+  for (size_t i = 0; i < cpus.at_release.size() && i < cpus.at_end.size(); ++i)
+    moved += cpus.at_release[i] >= 0 && cpus.at_end[i] >= 0 && cpus.at_release[i] != cpus.at_end[i];
+  return moved;
 }
 
 // A concurrent benchmark's sweep: cfg's sweep over concurrent_sizes(cfg, n) (sizes per
@@ -128,10 +162,12 @@ inline void fit_concurrent_medians(BenchmarkResult& r) {
 // threads; each round calls before_round() (untimed), then round(n), which returns the
 // round's samples and is timed as the round. Adds one point per size with the samples, the
 // slowest sample of each round (work the ranks do at once and wait for together ends with its
-// last one), the round median ("round_median_s") and the timed rounds ("rounds").
+// last one), the round median ("round_median_s") and the timed rounds ("rounds"), plus the
+// fields point_extra(timed rounds), when given, returns for that size.
 inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkResult& r, Progress& progress,
                              const std::function<void()>& before_round,
-                             const std::function<std::vector<double>(uint64_t)>& round) {
+                             const std::function<std::vector<double>(uint64_t)>& round,
+                             const std::function<nlohmann::json(size_t)>& point_extra = {}) {
   const double t_start = now_s();
   for (size_t i = 0; i < sweep.sizes.size(); ++i) {
     if (concurrent_over_time_limit(sweep, t_start, i, threads, r, progress)) break;
@@ -147,8 +183,9 @@ inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkRes
       samples.insert(samples.end(), t.begin(), t.end());
       slowest.push_back(*std::max_element(t.begin(), t.end()));
     }
-    add_point(r, n, summarize(samples), progress,
-              {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}}, summarize(slowest));
+    nlohmann::json extra = {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}};
+    if (point_extra) extra.update(point_extra(rounds.size()));
+    add_point(r, n, summarize(samples), progress, extra, summarize(slowest));
   }
 }
 

@@ -3,6 +3,7 @@
 // (a minor fault per 4 KiB page). Processes, not threads: each rank has its own page tables.
 // And the other way, a process failure's recovery under the memory strategies: every rank
 // retrieves its own image from its memory store at once.
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -75,11 +76,26 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
   }
   detail::CacheFlusher flusher;
   r.extra["cache_flush_bytes"] = flusher.bytes;
+  // How the processes lay on the CPUs in each round: with more ranks than CPUs the slowest is
+  // set by the most crowded CPU (docs/VALIDATION.md "Own-memory retrievals").
+  std::vector<int> busiest, moved;  // per round, warm-ups first
+  std::vector<double> slowest;
+  const auto layout = [&](size_t timed) {
+    const auto timed_rounds = [timed](auto& v) {
+      std::remove_reference_t<decltype(v)> last(v.end() - static_cast<std::ptrdiff_t>(std::min(timed, v.size())), v.end());
+      v.clear();
+      return last;
+    };
+    return nlohmann::json{{"busiest_cpu_processes", timed_rounds(busiest)},
+                          {"moved_processes", timed_rounds(moved)},
+                          {"round_slowest_s", timed_rounds(slowest)}};
+  };
   detail::sweep_concurrent(sweep, processes, r, progress, [&] { flusher.flush(); }, [&](uint64_t n) {
     // Each child's landing is set up before the release, as a restarted rank's buffer is when
     // it starts (resident: written once; untouched: mapped inside the timed retrieval).
     std::unique_ptr<detail::LandingSlot> landing;
-    return detail::run_processes_together(
+    detail::ProcessCpus cpus;
+    const std::vector<double> seconds = detail::run_processes_together(
         processes,
         [&](int j) {
           const double t0 = now_s();
@@ -88,8 +104,12 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
           (void)hash;
           return now_s() - t0;
         },
-        [&](int) { landing = std::make_unique<detail::LandingSlot>(n, cfg.landing_resident); });
-  });
+        [&](int) { landing = std::make_unique<detail::LandingSlot>(n, cfg.landing_resident); }, &cpus);
+    busiest.push_back(detail::busiest_cpu_count(cpus.at_release));
+    moved.push_back(detail::moved_count(cpus));
+    slowest.push_back(*std::max_element(seconds.begin(), seconds.end()));
+    return seconds;
+  }, layout);
   detail::fit_concurrent_medians(r);
   return r;
 }

@@ -36,7 +36,11 @@ json sources_of(const std::vector<json>& recoveries) {
                         {"tensors", x["tensors"]}, {"tensors_equal", x["tensors_equal"]},
                         {"checkpoint_checksum", x["checkpoint_checksum"]},
                         {"restored_checksum", x["restored_checksum"]},
-                        {"rejected", x.value("rejected", json::array())}});
+                        {"rejected", x.value("rejected", json::array())},
+                        {"cpu_at_agreed", x.value("cpu_at_agreed", -1)},
+                        {"cpu_at_fetched", x.value("cpu_at_fetched", -1)},
+                        {"retrieval_preemptions", x.value("retrieval_preemptions", 0L)},
+                        {"retrieval_waits", x.value("retrieval_waits", 0L)}});
   }
   return {{"source_tier", tiers.size() == 1 ? tiers.begin()->first : "mixed"},
           {"source_tiers", tiers},

@@ -27,6 +27,7 @@
 #include "replica.hpp"
 #include "replicator.hpp"
 #include "state_image.hpp"
+#include "thread_cpu.hpp"
 #include "trainer.hpp"
 
 namespace gemini::real {
@@ -209,6 +210,7 @@ int train(const RankOptions& o) {
     common = std::move(both);
   }
   const double t_agreed = monotonic_s();
+  const ThreadCpuSample cpu_agreed = sample_thread_cpu();
 
   Recovered rec;
   if (!common.empty()) {
@@ -261,6 +263,7 @@ int train(const RankOptions& o) {
     std::this_thread::sleep_for(std::chrono::milliseconds(o.debug_save_pause_ms));
   }
   const double t_fetched = monotonic_s();
+  const ThreadCpuSample cpu_fetched = sample_thread_cpu();
   int tensors = 0, tensors_equal = 0;
   uint64_t restored_checksum = 0;
   if (rec.found) {
@@ -292,7 +295,10 @@ int train(const RankOptions& o) {
                    {"tensors", tensors}, {"tensors_equal", tensors_equal},
                    {"candidates", {{"memory", own_memory}, {"disk", own_disk}}},
                    {"common", std::vector<uint64_t>(common.begin(), common.end())},
-                   {"rejected", rec.rejected}};
+                   {"rejected", rec.rejected},
+                   {"cpu_at_agreed", cpu_agreed.cpu}, {"cpu_at_fetched", cpu_fetched.cpu},
+                   {"retrieval_preemptions", cpu_fetched.preemptions - cpu_agreed.preemptions},
+                   {"retrieval_waits", cpu_fetched.waits - cpu_agreed.waits}};
   json peers_json = json::array();
   for (const auto& [holder, its] : peer_copies) {
     peers_json.push_back({{"holder", holder}, {"iterations", std::vector<uint64_t>(its.begin(), its.end())}});
