@@ -219,6 +219,30 @@ quiet = ("above", "unknown", "none", "gpu")  # a GPU run's snapshot copy is devi
 assert not any("non-temporal" in n for name in quiet for n in notes(name)), {name: notes(name) for name in quiet}
 PY
   grep -q "non-temporal-store threshold" "$T/nt-below.txt" || { echo "the regime note is not printed:"; cat "$T/nt-below.txt"; exit 1; }
+  # Where the ranks retrieved (real/'s cpu_at_agreed): a run whose own-memory retrievals began
+  # with more ranks on one CPU than an even spread says how many; none for the same run spread
+  # evenly, nor for a run that does not record CPUs.
+  PLACED="$SRC/results/cpu/placement/runs/run-1.json"
+  python3 - "$PLACED" "$T/placed-even.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for t in d["timeline"]:
+    for r in t.get("ranks", []):
+        r["cpu_at_agreed"] = r["rank"] % 2
+json.dump(d, open(sys.argv[2], "w"))
+PY
+  for run in "$PLACED" "$T/placed-even.json" "$MEM_RUN"; do
+    rc=0; "$SIM" compare "$run" --profile "$PROF" --no-engine --json "$T/placed-cmp.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare of $run: exit $rc"; exit 1; }
+    python3 - "$T/placed-cmp.json" "$run" "$PLACED" <<'PY'
+import json, sys
+notes = [n for n in json.load(open(sys.argv[1]))["runs"][0]["notes"] if "ranks on one CPU" in n]
+if sys.argv[2] == sys.argv[3]:
+    assert len(notes) == 1 and notes[0].startswith("5 of 7 own-memory retrievals began with up to 3 ranks"), notes
+else:
+    assert not notes, (sys.argv[2], notes)
+PY
+  done
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured
   # cost, scaled from the benchmark's 2R transfer threads to the run's 3R (training added).
   # A peer fetch's two threads, and the transfer threads in that scale, load the CPUs as much as

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -44,6 +45,23 @@ class Reader {
   const json& root_;
   std::string path_;
 };
+
+// The most ranks of one recovery whose retrievals began on one CPU; 0 unless every rank says
+// where (cpu_at_agreed >= 0): runs before 2026-11-29 22:50 do not.
+int busiest_cpu_ranks(const json& recovery) {
+  if (!recovery.contains("ranks") || !recovery["ranks"].is_array() || recovery["ranks"].empty()) return 0;
+  std::map<int, int> on_cpu;
+  for (const json& rank : recovery["ranks"]) {
+    const int cpu = rank.is_object() && rank.contains("cpu_at_agreed") && rank["cpu_at_agreed"].is_number_integer()
+                        ? rank["cpu_at_agreed"].get<int>()
+                        : -1;
+    if (cpu < 0) return 0;
+    ++on_cpu[cpu];
+  }
+  int most = 0;
+  for (const auto& [cpu, ranks] : on_cpu) most = std::max(most, ranks);
+  return most;
+}
 
 }  // namespace
 
@@ -148,6 +166,7 @@ MeasuredRun load_measured_run(const std::string& path) {
       f.retrieval_s = r.number(t, "retrieval_s", where);
       f.load_s = r.number(t, "load_s", where);
       f.recovery_s = r.number(t, "recovery_s", where);
+      f.busiest_cpu_ranks = busiest_cpu_ranks(t);
     }
     m.failures.push_back(std::move(f));
   }

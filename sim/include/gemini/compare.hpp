@@ -104,6 +104,9 @@ struct MeasuredFailure {
   std::map<std::string, int> source_tiers;
   double detection_s = 0, teardown_s = 0, restart_s = 0, agree_s = 0, retrieval_s = 0, load_s = 0,
          recovery_s = 0;
+  // The most ranks whose retrievals began on one CPU (real/'s cpu_at_agreed); 0 where the run
+  // does not record CPUs (before 2026-11-29 22:50).
+  int busiest_cpu_ranks = 0;
 };
 
 struct MeasuredRun {
