@@ -95,8 +95,10 @@ inline std::vector<double> run_processes_together(int n, const std::function<dou
       while (shared->ready.load() < n) std::this_thread::yield();
       shared->cpu_at_release[i] = ::sched_getcpu();
       try {
-        if (code == 0) shared->seconds[i] = fn(i);
-        shared->cpu_at_end[i] = ::sched_getcpu();
+        if (code == 0) {
+          shared->seconds[i] = fn(i);
+          shared->cpu_at_end[i] = ::sched_getcpu();
+        }
       } catch (...) {
         code = 1;
       }
