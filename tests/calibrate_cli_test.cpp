@@ -31,6 +31,17 @@ int run(const std::string& args) {
   const int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
+
+// Runs gemini-calibrate with `args` (no --out-json) writing its JSON into d, which must succeed;
+// returns that JSON (null after a failed assertion).
+nlohmann::json run_for_json(const std::string& args, const TmpDir& d) {
+  const std::string json = d.path + "/run.json";
+  const int rc = run(args + " --out-profile '' --quiet --out-json " + json);
+  EXPECT_EQ(rc, 0) << args;
+  if (rc != 0) return nullptr;
+  std::ifstream f(json);
+  return nlohmann::json::parse(f);
+}
 }  // namespace
 
 TEST(calibrate_cli_test, quick_run_writes_every_benchmark) {
@@ -389,6 +400,27 @@ TEST(calibrate_cli_test, concurrent_memory_retrievals_record_the_slowest_process
   EXPECT_EQ(run("--benchmarks memory-retrieval-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
+// --pin-cpus measures one layout: both processes on CPU 0 share it in every round and none
+// leaves it; a list that does not match --concurrency, or names a CPU the host lacks, is refused.
+TEST(calibrate_cli_test, pinned_memory_retrievals_keep_their_layout) {
+  TmpDir d;
+  const auto j = run_for_json("--benchmarks memory-retrieval-concurrent --concurrency 2 --pin-cpus 0,0 --max-bytes 32MiB "
+                              "--reps 3 --min-reps 3 --warmups 0", d);
+  ASSERT_FALSE(j.is_null());
+  const auto& b = j["benchmarks"][0];
+  EXPECT_EQ(b["extra"]["pinned_cpus"], nlohmann::json::array({0, 0}));
+  EXPECT_EQ(j["config"]["pin_cpus"], nlohmann::json::array({0, 0}));
+  ASSERT_FALSE(b["points"].empty());
+  for (const auto& p : b["points"]) {
+    for (const auto& busiest : p["extra"]["busiest_cpu_processes"]) EXPECT_EQ(busiest, 2) << p.dump();
+    for (const auto& moved : p["extra"]["moved_processes"]) EXPECT_EQ(moved, 0) << p.dump();
+  }
+  EXPECT_EQ(run("--benchmarks memory-retrieval-concurrent --concurrency 2 --pin-cpus 0 --quiet --out-json '' --out-profile ''"), 2);
+  EXPECT_EQ(run("--benchmarks memory-retrieval-concurrent --concurrency 2 --pin-cpus 0,100000 --quiet --out-json '' "
+                "--out-profile ''"),
+            2);
+}
+
 // Loopback transfers N at once (each on its own connection) and fresh shared-memory writes by N
 // processes at once: every transfer's / process's time a sample; the profile gives the cost of
 // each with the count.
@@ -468,12 +500,9 @@ TEST(calibrate_cli_test, subset_and_bad_arguments) {
 // benchmarks too where the participants' copies fit; a size outside every sweep is an error.
 TEST(calibrate_cli_test, also_bytes_are_measured_besides_the_sweep) {
   TmpDir d;
-  const std::string json = d.path + "/a.json";
-  ASSERT_EQ(run("--benchmarks host-memcpy,host-memcpy-concurrent --concurrency 2 --max-bytes 16MiB --also-bytes 3000000,1.5MiB "
-                "--reps 2 --warmups 0 --out-profile '' --quiet --out-json " + json),
-            0);
-  std::ifstream f(json);
-  const auto j = nlohmann::json::parse(f);
+  const auto j = run_for_json("--benchmarks host-memcpy,host-memcpy-concurrent --concurrency 2 --max-bytes 16MiB "
+                              "--also-bytes 3000000,1.5MiB --reps 2 --warmups 0", d);
+  ASSERT_FALSE(j.is_null());
   const auto sizes_of = [&](size_t i) {
     std::vector<double> v;
     for (const auto& p : j["benchmarks"][i]["points"]) v.push_back(p["bytes"].get<double>());

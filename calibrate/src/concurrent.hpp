@@ -132,6 +132,14 @@ inline int busiest_cpu_count(const std::vector<int>& cpus) {
   return most;
 }
 
+// Keeps the calling process on `cpu` only (sched_setaffinity); throws when the kernel refuses.
+inline void pin_to_cpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (::sched_setaffinity(0, sizeof set, &set) != 0) throw std::runtime_error("cannot pin to CPU " + std::to_string(cpu));
+}
+
 // How many processes ended on another CPU than the one they were released on.
 inline int moved_count(const ProcessCpus& cpus) {
   int moved = 0;

@@ -142,6 +142,11 @@ int main(int argc, char** argv) {
                  "memory, as real/'s restarted ranks do (their buffer is written when they start; default), or "
                  "untouched (the read faults every page in; these benchmarks' landing before 2026-11-29)")
       ->check(CLI::IsMember({"resident", "untouched"}));
+  std::vector<int> pin_cpus;
+  app.add_option("--pin-cpus", pin_cpus,
+                 "memory-retrieval-concurrent: pin process i to CPU i of this list (one per --concurrency), "
+                 "e.g. 0,1,1,1 for three ranks crowded on one CPU; default: wherever the kernel puts them")
+      ->delimiter(',');
   app.add_option("--model-bench", model.exe,
                  "real/'s gemini-bench-model for the model benchmarks (default: the one beside this build)");
   app.add_option("--model-threads", model.threads, "Its --threads (default 0: all CPUs)")->check(CLI::Range(0, 4096));
@@ -186,6 +191,16 @@ int main(int argc, char** argv) {
     cpu.sizes = with_sizes(cpu.sizes, also);
     gpu.sizes = with_sizes(gpu.sizes, also);
     wanted = expand_benchmarks(benchmarks_arg);
+    if (!pin_cpus.empty()) {
+      if (static_cast<int>(pin_cpus.size()) != concurrency)
+        throw std::invalid_argument("--pin-cpus names " + std::to_string(pin_cpus.size()) + " CPUs, --concurrency is " +
+                                    std::to_string(concurrency) + ": give one per process");
+      const long cpus = ::sysconf(_SC_NPROCESSORS_CONF);
+      for (int c : pin_cpus)
+        if (c < 0 || c >= cpus)
+          throw std::invalid_argument("--pin-cpus: CPU " + std::to_string(c) + " is not one of this host's 0.." +
+                                      std::to_string(cpus - 1));
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gemini-calibrate: %s\n", e.what());
     return 2;
@@ -196,6 +211,7 @@ int main(int argc, char** argv) {
     c->warmups = warmups;
     c->time_limit_s = time_limit_s;
     c->landing_resident = landing == "resident";
+    c->pin_cpus = pin_cpus;
   }
   SweepConfig disk = cpu;  // the disk writes alone rest between runs
   disk.rest_s = disk_rest_ms / 1e3;
@@ -208,7 +224,7 @@ int main(int argc, char** argv) {
   run.machine = describe_host();
   run.config = {{"cpu_sizes_bytes", cpu.sizes}, {"gpu_sizes_bytes", gpu.sizes}, {"reps_max", reps}, {"reps_min", reps_min},
                 {"warmups", warmups}, {"size_factor", factor}, {"time_limit_s", time_limit_s},
-                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"disk_rest_ms", disk_rest_ms}, {"disk_io", disk_io}, {"landing", landing}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
+                {"disk_dir", dir}, {"concurrency", concurrency}, {"disk_stagger_ms", disk_stagger_ms}, {"disk_rest_ms", disk_rest_ms}, {"disk_io", disk_io}, {"landing", landing}, {"pin_cpus", pin_cpus}, {"model_bench", model.exe}, {"model_device", model.device}, {"benchmarks", wanted}, {"quick", quick},
                 {"cuda_compiled", gpu_support_compiled()}, {"nccl_compiled", nccl_support_compiled()}};
 
   std::vector<std::string> gpu_wanted;

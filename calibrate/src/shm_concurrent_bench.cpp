@@ -67,6 +67,13 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
           "process failure's recovery all retrieving from their memory stores; bytes and seconds are per process, "
           "the slowest of each round recorded");
   r.extra["landing"] = detail::landing_name(cfg.landing_resident);
+  if (!cfg.pin_cpus.empty()) {
+    if (static_cast<int>(cfg.pin_cpus.size()) != processes)
+      throw std::invalid_argument("memory-retrieval-concurrent: --pin-cpus names " + std::to_string(cfg.pin_cpus.size()) +
+                                  " CPUs for " + std::to_string(processes) + " processes");
+    r.extra["pinned_cpus"] = cfg.pin_cpus;
+    r.description += "; process i pinned to CPU pinned_cpus[i]";
+  }
   const SweepConfig sweep = detail::concurrent_sweep(cfg, processes, r);
   const uint64_t max = sweep.sizes.back();
   std::vector<std::unique_ptr<detail::ShmFile>> files;
@@ -104,7 +111,11 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
           (void)hash;
           return now_s() - t0;
         },
-        [&](int) { landing = std::make_unique<detail::LandingSlot>(n, cfg.landing_resident); }, &cpus);
+        [&](int j) {
+          if (!cfg.pin_cpus.empty()) detail::pin_to_cpu(cfg.pin_cpus[static_cast<size_t>(j)]);
+          landing = std::make_unique<detail::LandingSlot>(n, cfg.landing_resident);
+        },
+        &cpus);
     busiest.push_back(detail::busiest_cpu_count(cpus.at_release));
     moved.push_back(detail::moved_count(cpus));
     slowest.push_back(*std::max_element(seconds.begin(), seconds.end()));

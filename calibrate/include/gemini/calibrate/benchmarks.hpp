@@ -53,6 +53,9 @@ struct SweepConfig {
   // HostBuffer is written once when they start); false: into memory the read faults in
   // (--landing untouched; buffer.hpp LandingBuffer).
   bool landing_resident = true;
+  // memory-retrieval-concurrent only: process i runs only on CPU pin_cpus[i] (--pin-cpus), to
+  // measure one layout of the ranks on the CPUs; empty: wherever the kernel puts it.
+  std::vector<int> pin_cpus;
 };
 
 int warmups_for_size(uint64_t bytes, int warmups);
