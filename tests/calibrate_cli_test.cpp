@@ -1,5 +1,6 @@
 // End-to-end: gemini-calibrate --quick with tiny sizes writes JSON and YAML with every benchmark.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -400,16 +401,21 @@ TEST(calibrate_cli_test, concurrent_memory_retrievals_record_the_slowest_process
   EXPECT_EQ(run("--benchmarks memory-retrieval-concurrent --concurrency 1 --quiet --out-json '' --out-profile ''"), 2);
 }
 
-// --pin-cpus measures one layout: both processes on CPU 0 share it in every round and none
+// --pin-cpus measures one layout: both processes on one CPU share it in every round and none
 // leaves it; a list that does not match --concurrency, or names a CPU the host lacks, is refused.
 TEST(calibrate_cli_test, pinned_memory_retrievals_keep_their_layout) {
+  cpu_set_t allowed;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof allowed, &allowed), 0);
+  int cpu = 0;
+  while (!CPU_ISSET(cpu, &allowed)) ++cpu;  // one this test may run on (a container may not allow CPU 0)
+  const std::string both = std::to_string(cpu) + "," + std::to_string(cpu);
   TmpDir d;
-  const auto j = run_for_json("--benchmarks memory-retrieval-concurrent --concurrency 2 --pin-cpus 0,0 --max-bytes 32MiB "
-                              "--reps 3 --min-reps 3 --warmups 0", d);
+  const auto j = run_for_json("--benchmarks memory-retrieval-concurrent --concurrency 2 --pin-cpus " + both +
+                              " --max-bytes 32MiB --reps 3 --min-reps 3 --warmups 0", d);
   ASSERT_FALSE(j.is_null());
   const auto& b = j["benchmarks"][0];
-  EXPECT_EQ(b["extra"]["pinned_cpus"], nlohmann::json::array({0, 0}));
-  EXPECT_EQ(j["config"]["pin_cpus"], nlohmann::json::array({0, 0}));
+  EXPECT_EQ(b["extra"]["pinned_cpus"], nlohmann::json::array({cpu, cpu}));
+  EXPECT_EQ(j["config"]["pin_cpus"], nlohmann::json::array({cpu, cpu}));
   ASSERT_FALSE(b["points"].empty());
   for (const auto& p : b["points"]) {
     for (const auto& busiest : p["extra"]["busiest_cpu_processes"]) EXPECT_EQ(busiest, 2) << p.dump();
