@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "gemini/calibrate/benchmarks.hpp"
 #ifdef GEMINI_HAVE_YAML_CPP
 #include <yaml-cpp/yaml.h>
 #endif
@@ -33,11 +34,12 @@ int run(const std::string& args) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-// Runs gemini-calibrate with `args` (no --out-json) writing its JSON into d, which must succeed;
-// returns that JSON (null after a failed assertion).
-nlohmann::json run_for_json(const std::string& args, const TmpDir& d) {
+// Runs gemini-calibrate with `args` (no --out-json or --out-profile) writing its JSON into d and
+// its profile to `profile` ('': none), which must succeed; returns that JSON (null after a failed
+// assertion).
+nlohmann::json run_for_json(const std::string& args, const TmpDir& d, const std::string& profile = "''") {
   const std::string json = d.path + "/run.json";
-  const int rc = run(args + " --out-profile '' --quiet --out-json " + json);
+  const int rc = run(args + " --out-profile " + profile + " --quiet --out-json " + json);
   EXPECT_EQ(rc, 0) << args;
   if (rc != 0) return nullptr;
   std::ifstream f(json);
@@ -425,6 +427,36 @@ TEST(calibrate_cli_test, pinned_memory_retrievals_keep_their_layout) {
   EXPECT_EQ(run("--benchmarks memory-retrieval-concurrent --concurrency 2 --pin-cpus 0,100000 --quiet --out-json '' "
                 "--out-profile ''"),
             2);
+}
+
+// memory-retrieval-busiest: one result per layout busiest_cpu_layouts() gives for the CPUs this
+// process may use, each pinned so (no process leaves its CPU, the busiest count is K in every
+// round), and a profile key memory_retrieval_busiest_K for each.
+TEST(calibrate_cli_test, busiest_layouts_are_each_measured_pinned) {
+  TmpDir d;
+  const std::string yaml = d.path + "/profile.yaml";
+  const auto j = run_for_json("--benchmarks memory-retrieval-busiest --concurrency 2 --max-bytes 32MiB --reps 3 "
+                              "--min-reps 3 --warmups 0", d, yaml);
+  ASSERT_FALSE(j.is_null());
+  const auto layouts = gemini::calibrate::busiest_cpu_layouts(2, gemini::calibrate::allowed_cpus());
+  ASSERT_EQ(j["benchmarks"].size(), layouts.size());
+  std::ifstream f(yaml);
+  const std::string profile((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  for (size_t i = 0; i < layouts.size(); ++i) {
+    const auto& b = j["benchmarks"][i];
+    const int busiest = b["extra"]["pinned_busiest_cpu_processes"];
+    SCOPED_TRACE(b["name"].get<std::string>());
+    EXPECT_EQ(b["name"], "memory-retrieval-busiest-" + std::to_string(busiest));
+    EXPECT_EQ(b["status"], "ok");
+    EXPECT_EQ(b["extra"]["pinned_cpus"], nlohmann::json(layouts[i]));
+    ASSERT_FALSE(b["points"].empty());
+    for (const auto& p : b["points"]) {
+      for (const auto& k : p["extra"]["busiest_cpu_processes"]) EXPECT_EQ(k, busiest) << p.dump();
+      for (const auto& moved : p["extra"]["moved_processes"]) EXPECT_EQ(moved, 0) << p.dump();
+    }
+    if (!b["fit"].is_null())
+      EXPECT_NE(profile.find("  memory_retrieval_busiest_" + std::to_string(busiest) + ": {alpha_s: "), std::string::npos);
+  }
 }
 
 // Loopback transfers N at once (each on its own connection) and fresh shared-memory writes by N

@@ -7,17 +7,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "memory_streamers.hpp"
 
 namespace detail = gemini::calibrate::detail;
+using gemini::calibrate::allowed_cpus;
+using gemini::calibrate::busiest_cpu_layouts;
+using gemini::calibrate::busiest_retrieval_benchmark;
 
 TEST(calibrate_processes_test, prepare_state_reaches_fn_in_the_same_child) {
   double mine = -1;
@@ -54,6 +58,25 @@ TEST(calibrate_processes_test, layout_counts) {
   EXPECT_EQ(detail::busiest_cpu_count({}), 0);
   EXPECT_EQ(detail::moved_count({{0, 1, 1, -1}, {0, 0, 1, 1}}), 1);  // -1: not known, not counted
   EXPECT_EQ(detail::moved_count({{0, 1}, {1, 0}}), 2);
+}
+
+// memory-retrieval-busiest's layouts: from an even spread to all on one CPU, the busiest CPU
+// the first allowed one, the others dealt in turn; each layout's busiest count is its K.
+TEST(calibrate_processes_test, busiest_layouts_go_from_even_to_all_on_one_cpu) {
+  using Layouts = std::vector<std::vector<int>>;
+  EXPECT_EQ(busiest_cpu_layouts(4, {0, 1}), (Layouts{{0, 0, 1, 1}, {0, 0, 0, 1}, {0, 0, 0, 0}}));
+  EXPECT_EQ(busiest_cpu_layouts(4, {3, 5, 7}), (Layouts{{3, 3, 5, 7}, {3, 3, 3, 5}, {3, 3, 3, 3}}));
+  EXPECT_EQ(busiest_cpu_layouts(3, {2}), (Layouts{{2, 2, 2}}));
+  const Layouts wide = busiest_cpu_layouts(4, {0, 1, 2, 3, 4, 5, 6, 7});
+  ASSERT_EQ(wide.size(), 4u);
+  EXPECT_EQ(wide.front(), (std::vector<int>{0, 1, 2, 3}));
+  for (size_t i = 0; i < wide.size(); ++i) EXPECT_EQ(detail::busiest_cpu_count(wide[i]), static_cast<int>(i) + 1);
+  EXPECT_THROW(busiest_cpu_layouts(4, {}), std::invalid_argument);
+  EXPECT_THROW(busiest_cpu_layouts(0, {0}), std::invalid_argument);
+  EXPECT_EQ(busiest_retrieval_benchmark(3), "memory-retrieval-busiest-3");
+  const std::vector<int> mine = allowed_cpus();
+  ASSERT_FALSE(mine.empty());
+  EXPECT_TRUE(std::is_sorted(mine.begin(), mine.end()));
 }
 
 TEST(calibrate_processes_test, a_failing_prepare_fails_the_call) {

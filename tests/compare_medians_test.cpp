@@ -73,9 +73,12 @@ TEST(CostsAtSize, ReplacesWhatTheMediansCoverAndKeepsTheRestsFit) {
   fitted.memcpy = {1e-4, 1e10};
   fitted.disk_read = {1e-3, 2e9};
   fitted.disk_read_beside_memory = {{1e-3, 1e9}, 2, LinearCost{2e-3, 0.9e9}, 2};
+  fitted.memory_retrieval_busiest[3] = {{1e-3, 1e9}, 4, LinearCost{2e-3, 0.5e9}, 0};
+  fitted.memory_retrieval_busiest[2] = {{1e-3, 1e9}, 4, LinearCost{2e-3, 0.5e9}, 0};  // no medians: its fit
   CalibrationMedians m;
   m.by_benchmark["host-memcpy"] = sizes({{1e6, 0.0002}, {4e6, 0.0005}});
   m.by_benchmark["disk-read-cold-beside-memory"] = {{1e6, 0.002, 0.003}, {4e6, 0.005, 0.007}};
+  m.by_benchmark["memory-retrieval-busiest-3"] = {{1e6, 0.004, 0.006}, {4e6, 0.010, 0.016}};
   m.by_benchmark["tcp-loopback-fresh"] = sizes({{1e6, 0.001}, {4e6, 0.002}});  // fitted has none: stays absent
   std::vector<std::string> replaced;
   const HostCosts c = costs_at_size(fitted, m, 4e6, &replaced);
@@ -86,8 +89,12 @@ TEST(CostsAtSize, ReplacesWhatTheMediansCoverAndKeepsTheRestsFit) {
   EXPECT_EQ(c.disk_read.alpha_s, 1e-3);  // no medians for disk-read-cold: its fit
   EXPECT_FALSE(c.tcp_fresh);
   EXPECT_EQ(c.disk_read_concurrent.concurrency, 0);
+  EXPECT_NEAR(c.memory_retrieval_busiest.at(3).slowest->seconds(4e6), 0.016, 1e-12);
+  EXPECT_NEAR(c.memory_retrieval_busiest.at(3).each.seconds(4e6), 0.010, 1e-12);
+  EXPECT_EQ(c.memory_retrieval_busiest.at(2).slowest->alpha_s, 2e-3);
   EXPECT_EQ(replaced, (std::vector<std::string>{"host-memcpy", "disk-read-cold-beside-memory",
-                                                "disk-read-cold-beside-memory (slowest)"}));
+                                                "disk-read-cold-beside-memory (slowest)", "memory-retrieval-busiest-3",
+                                                "memory-retrieval-busiest-3 (slowest)"}));
 }
 
 // Property, on a committed calibration: at every measured size the beside-memory readers' cost

@@ -243,6 +243,51 @@ else:
     assert not notes, (sys.argv[2], notes)
 PY
   done
+  # memory-retrieval-busiest: each own-memory recovery charged at the pinned cost for as many
+  # ranks as began on its busiest CPU (memory_retrieval_busiest_K, 4 processes): all K = 2 when
+  # spread evenly, K = 3 in 5 of run-1's 7; only where the profile has that K for the run's ranks,
+  # the rest as before; never for a run that does not record CPUs.
+  busiest() { echo "  memory_retrieval_busiest_$1: {alpha_s: 0, bandwidth_bytes_per_s: 1e9, concurrency: $2, slowest_alpha_s: $3, slowest_bandwidth_bytes_per_s: 1e9}"; }
+  { sed -n '1,/^hardware:/p' "$PROF"; busiest 2 4 0.5; busiest 3 4 0.9; sed '1,/^hardware:/d' "$PROF"; } > "$T/busiest.yaml"
+  { sed -n '1,/^hardware:/p' "$PROF"; busiest 2 4 0.5; sed '1,/^hardware:/d' "$PROF"; } > "$T/busiest2.yaml"
+  { sed -n '1,/^hardware:/p' "$PROF"; busiest 2 2 0.5; busiest 3 2 0.9; sed '1,/^hardware:/d' "$PROF"; } > "$T/busiest-other.yaml"
+  compare_busiest() {  # RUN PROFILE OUT
+    rc=0; "$SIM" compare "$1" --profile "$T/$2.yaml" --no-engine --json "$T/b-$3.json" > "$T/b-$3.txt" || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare of $1 with $2: exit $rc"; exit 1; }
+  }
+  compare_busiest "$PLACED" busiest placed
+  compare_busiest "$T/placed-even.json" busiest even
+  compare_busiest "$PLACED" busiest2 placed2
+  compare_busiest "$PLACED" busiest-other other
+  compare_busiest "$MEM_RUN" busiest unrecorded
+  compare_busiest "$MEM_RUN" busiest-other unrecorded-other
+  python3 - "$T" "$PLACED" <<'PY'
+import json, os, sys
+def comparison(name):
+    return json.load(open(os.path.join(sys.argv[1], f"b-{name}.json")))["runs"][0]
+def memory_row(name):
+    return next(p for p in comparison(name)["phases"] if p["phase"] == "recovery_retrieval_memory_s")
+b = json.load(open(sys.argv[2]))["checkpoint_bytes_per_rank"]
+cost = {2: 0.5 + b / 1e9, 3: 0.9 + b / 1e9}
+# Evenly spread: every recovery at K = 2's slowest; run-1: K = 3 in 5 of 7, its median.
+even, placed = memory_row("even"), memory_row("placed")
+assert abs(even["predicted_s"] - cost[2]) <= 1e-9 * cost[2], even
+assert abs(even["predicted_p90_s"] - cost[2]) <= 1e-9 * cost[2], even
+assert abs(placed["predicted_s"] - cost[3]) <= 1e-9 * cost[3], placed
+assert placed["predicted_p10_s"] < placed["predicted_s"], placed
+for row in (even, placed):
+    assert row["note"].endswith("the slowest of the concurrent memory retrievals, pinned as the ranks began (memory-retrieval-busiest)"), row["note"]
+crowded = [n for n in comparison("placed")["notes"] if "ranks on one CPU" in n]
+assert len(crowded) == 1 and "charged at memory-retrieval-busiest's cost" in crowded[0], crowded
+# Only K = 2 in the profile: the 2 evenly spread recoveries pinned, the others as without it.
+two = memory_row("placed2")
+assert "; in 2 of 7 recoveries the slowest of the concurrent memory retrievals pinned as the ranks began" in two["note"], two["note"]
+assert two["predicted_s"] < 0.5 * cost[2], two  # the 5 others, charged without a layout, set the median
+# Measured with another process count, or a run without CPUs: as before.
+for name in ("other", "unrecorded", "unrecorded-other"):
+    assert "memory-retrieval-busiest" not in memory_row(name)["note"], (name, memory_row(name)["note"])
+assert memory_row("unrecorded")["predicted_s"] == memory_row("unrecorded-other")["predicted_s"]
+PY
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured
   # cost, scaled from the benchmark's 2R transfer threads to the run's 3R (training added).
   # A peer fetch's two threads, and the transfer threads in that scale, load the CPUs as much as

@@ -44,7 +44,8 @@ std::vector<std::string> expand_benchmarks(const std::vector<std::string>& items
     if (i == "tcp") { add("tcp-loopback"); add("tcp-loopback-fresh"); add("tcp-loopback-concurrent"); continue; }
     if (i == "checksum") { add("checksum-xxh64"); add("checksum-xxh64-concurrent"); continue; }
     if (i == "shm") {
-      for (const char* n : {"shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh", "memory-retrieval-concurrent"})
+      for (const char* n : {"shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh", "memory-retrieval-concurrent",
+                            "memory-retrieval-busiest"})
         add(n);
       continue;
     }
@@ -157,7 +158,8 @@ int main(int argc, char** argv) {
                  "Comma-separated names or groups: all, cpu, gpu, model, disk, memcpy, tcp, nccl, checksum, shm, "
                  "host-memcpy, host-memcpy-concurrent, checksum-xxh64-concurrent, disk-write, disk-read-cold, disk-write-concurrent, disk-read-cold-concurrent, "
                  "disk-read-cold-beside-memory (half of --concurrency read, half copy memory), tcp-loopback, tcp-loopback-fresh (received into untouched memory), tcp-loopback-concurrent, checksum-xxh64, shm-write-fresh, shm-write-fresh-concurrent, "
-                 "shm-read-fresh, memory-retrieval-concurrent, model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
+                 "shm-read-fresh, memory-retrieval-concurrent, memory-retrieval-busiest (memory-retrieval-concurrent pinned: "
+                 "one result per count of processes on the busiest CPU), model-capture, model-restore, model-iteration, gpu-h2d-pinned, gpu-d2h-pinned, "
                  "gpu-h2d-pageable, gpu-d2h-pageable, gpu-d2d, nccl-allreduce")
       ->delimiter(',');
   app.add_flag("--quiet", quiet, "No progress lines");
@@ -233,8 +235,9 @@ int main(int argc, char** argv) {
   int cpu_steps = 0, gpu_steps = 0;
   for (const auto& n : cpu_benchmark_names()) {
     if (!has(wanted, n)) continue;
-    cpu_steps += static_cast<int>(is_concurrent_benchmark(n) ? concurrent_sizes(cpu, concurrency).size()
-                                                              : cpu.sizes.size());
+    const size_t sweeps = n == "memory-retrieval-busiest" ? busiest_cpu_layouts(concurrency, allowed_cpus()).size() : 1;
+    cpu_steps += static_cast<int>(sweeps * (is_concurrent_benchmark(n) ? concurrent_sizes(cpu, concurrency).size()
+                                                                       : cpu.sizes.size()));
   }
   for (const auto& n : gpu_wanted)
     gpu_steps += n == "nccl-allreduce" ? 0 : static_cast<int>(gpu.sizes.size());
@@ -264,11 +267,20 @@ int main(int argc, char** argv) {
     progress.set_total(progress.done() + cpu_steps);
     save();
   }
-  // A benchmark giving one result, run when wanted; its failure is recorded, not fatal.
-  auto run_single = [&](const char* name, const std::function<BenchmarkResult()>& bench) {
-    if (!has(wanted, name)) return;
-    try { run.benchmarks.push_back(bench()); } catch (const std::exception& e) { record_error(name, e); }
+  // A benchmark giving several results, run when `wanted` (the one named `name` on failure);
+  // its failure is recorded, not fatal.
+  auto run_several = [&](bool wanted_now, const char* name, const std::function<std::vector<BenchmarkResult>()>& bench) {
+    if (!wanted_now) return;
+    try {
+      for (auto& r : bench()) run.benchmarks.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      record_error(name, e);
+    }
     save();
+  };
+  // A benchmark giving one result, run when wanted.
+  auto run_single = [&](const char* name, const std::function<BenchmarkResult()>& bench) {
+    run_several(has(wanted, name), name, [&] { return std::vector<BenchmarkResult>{bench()}; });
   };
   run_single("host-memcpy", [&] { return bench_host_memcpy(cpu, progress); });
   for (const char* name : {"host-memcpy-concurrent", "checksum-xxh64-concurrent"})
@@ -278,34 +290,20 @@ int main(int argc, char** argv) {
   run_single("tcp-loopback-concurrent", [&] { return bench_tcp_loopback_concurrent(cpu, concurrency, progress); });
   run_single("checksum-xxh64", [&] { return bench_checksum(cpu, progress); });
   const bool sw = has(wanted, "shm-write-fresh"), sr = has(wanted, "shm-read-fresh");
-  if (sw || sr) {
-    try {
-      for (auto& r : bench_shm_fresh(cpu, sw, sr, progress)) run.benchmarks.push_back(std::move(r));
-    } catch (const std::exception& e) {
-      record_error(sw ? "shm-write-fresh" : "shm-read-fresh", e);
-    }
-    save();
-  }
+  run_several(sw || sr, sw ? "shm-write-fresh" : "shm-read-fresh", [&] { return bench_shm_fresh(cpu, sw, sr, progress); });
   run_single("shm-write-fresh-concurrent", [&] { return bench_shm_write_fresh_concurrent(cpu, concurrency, progress); });
   run_single("memory-retrieval-concurrent", [&] { return bench_memory_retrieval_concurrent(cpu, concurrency, progress); });
+  run_several(has(wanted, "memory-retrieval-busiest"), "memory-retrieval-busiest",
+              [&] { return bench_memory_retrieval_busiest(cpu, concurrency, progress); });
   const bool dw = has(wanted, "disk-write"), dr = has(wanted, "disk-read-cold");
-  if (dw || dr) {
-    try {
-      for (auto& r : bench_disk(disk, dir, dw, dr, progress)) run.benchmarks.push_back(std::move(r));
-    } catch (const std::exception& e) {
-      record_error(dw ? "disk-write" : "disk-read-cold", e);
-    }
-    save();
-  }
-  if (has(wanted, "model-capture") || has(wanted, "model-restore") || has(wanted, "model-iteration")) {
-    try {
-      for (auto& r : bench_model(model, dir, progress))
-        if (has(wanted, r.name)) run.benchmarks.push_back(std::move(r));
-    } catch (const std::exception& e) {
-      record_error("model-iteration", e);
-    }
-    save();
-  }
+  run_several(dw || dr, dw ? "disk-write" : "disk-read-cold", [&] { return bench_disk(disk, dir, dw, dr, progress); });
+  run_several(has(wanted, "model-capture") || has(wanted, "model-restore") || has(wanted, "model-iteration"),
+              "model-iteration", [&] {
+                std::vector<BenchmarkResult> kept;
+                for (auto& r : bench_model(model, dir, progress))
+                  if (has(wanted, r.name)) kept.push_back(std::move(r));
+                return kept;
+              });
   const bool cw = has(wanted, "disk-write-concurrent"), cr = has(wanted, "disk-read-cold-concurrent");
   bool cb = has(wanted, "disk-read-cold-beside-memory");
   if (cb && concurrency < 4) {
@@ -313,14 +311,8 @@ int main(int argc, char** argv) {
                  std::invalid_argument("needs --concurrency 4 or more (half the processes read, half stream memory)"));
     cb = false;
   }
-  if (cw || cr || cb) {
-    try {
-      for (auto& r : bench_disk_concurrent(disk, dir, concurrency, cw, cr, cb, progress, disk_stagger_ms))
-        run.benchmarks.push_back(std::move(r));
-    } catch (const std::exception& e) {
-      record_error(cw ? "disk-write-concurrent" : cr ? "disk-read-cold-concurrent" : "disk-read-cold-beside-memory", e);
-    }
-  }
+  run_several(cw || cr || cb, cw ? "disk-write-concurrent" : cr ? "disk-read-cold-concurrent" : "disk-read-cold-beside-memory",
+              [&] { return bench_disk_concurrent(disk, dir, concurrency, cw, cr, cb, progress, disk_stagger_ms); });
   save();
 
   int errors = 0;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 #include <utility>
 
@@ -65,6 +66,28 @@ const HardwareField kHardwareFields[] = {
     {"model-restore", "deserialize"},
     {"model-iteration", "model_flop_rate", "flop_per_s"},
 };
+
+const char* const kBusiestPrefix = "memory-retrieval-busiest-";
+
+// One fitted line of the `hardware:` block, where the benchmark has one.
+void write_hardware_field(std::ostringstream& y, const BenchmarkResult& b, const std::string& field,
+                          const std::string& rate_key) {
+  if (!b.fit) return;
+  y << "  " << field << ": {alpha_s: " << num(b.fit->alpha_s) << ", " << rate_key << ": " << num(b.fit->beta_bytes_per_s);
+  // Concurrent benchmarks: the cost of each of this many running at once.
+  if (b.extra.contains("concurrency")) y << ", concurrency: " << b.extra["concurrency"].get<int>();
+  // ... beside this many processes streaming memory, where it ran so.
+  if (b.extra.contains("neighbours")) y << ", neighbours: " << b.extra["neighbours"].get<int>();
+  // ... and of the slowest of them (a recovery waits for its last rank), where recorded.
+  if (b.fit_slowest)
+    y << ", slowest_alpha_s: " << num(b.fit_slowest->alpha_s) << ", slowest_" << rate_key << ": "
+      << num(b.fit_slowest->beta_bytes_per_s);
+  y << "}  # " << b.name;
+  if (b.extra.value("rest_ms", 0.0) > 0) y << ", after " << num(b.extra["rest_ms"].get<double>()) << " ms of rest per run";
+  if (b.extra.contains("cold_read_assured") && !b.extra["cold_read_assured"].get<bool>())
+    y << "; WARNING: cold read not assured, may include page-cache hits";
+  y << "\n";
+}
 }  // namespace
 
 std::string slugify(const std::string& text) {
@@ -155,25 +178,13 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
       << "  gpus_per_machine: " << m.gpus.size() << "\n"
       << "  gpu_memory_bytes: " << num(m.gpus.front().memory_bytes) << "\n";
   }
-  for (const auto& [bench, field, rate_key] : kHardwareFields) {
-    const BenchmarkResult* b = run.find(bench);
-    if (!b || !b->fit) continue;
-    y << "  " << field << ": {alpha_s: " << num(b->fit->alpha_s) << ", " << rate_key << ": "
-      << num(b->fit->beta_bytes_per_s);
-    // Concurrent benchmarks: the cost of each of this many running at once.
-    if (b->extra.contains("concurrency")) y << ", concurrency: " << b->extra["concurrency"].get<int>();
-    // ... beside this many processes streaming memory, where it ran so.
-    if (b->extra.contains("neighbours")) y << ", neighbours: " << b->extra["neighbours"].get<int>();
-    // ... and of the slowest of them (a recovery waits for its last rank), where recorded.
-    if (b->fit_slowest)
-      y << ", slowest_alpha_s: " << num(b->fit_slowest->alpha_s) << ", slowest_" << rate_key << ": "
-        << num(b->fit_slowest->beta_bytes_per_s);
-    y << "}  # " << bench;
-    if (b->extra.value("rest_ms", 0.0) > 0) y << ", after " << num(b->extra["rest_ms"].get<double>()) << " ms of rest per run";
-    if (b->extra.contains("cold_read_assured") && !b->extra["cold_read_assured"].get<bool>())
-      y << "; WARNING: cold read not assured, may include page-cache hits";
-    y << "\n";
-  }
+  for (const auto& [bench, field, rate_key] : kHardwareFields)
+    if (const BenchmarkResult* b = run.find(bench)) write_hardware_field(y, *b, field, rate_key);
+  // memory-retrieval-busiest-K, one per layout it measured: memory_retrieval_busiest_K.
+  for (const BenchmarkResult& b : run.benchmarks)
+    if (b.name.rfind(kBusiestPrefix, 0) == 0)
+      write_hardware_field(y, b, "memory_retrieval_busiest_" + b.name.substr(std::strlen(kBusiestPrefix)),
+                           "bandwidth_bytes_per_s");
 
   y << "benchmarks:\n";
   for (const auto& b : run.benchmarks) {

@@ -107,7 +107,7 @@ const std::vector<std::string>& cpu_benchmark_names() {
                                                  "disk-read-cold-beside-memory",
                                                  "tcp-loopback", "tcp-loopback-fresh", "tcp-loopback-concurrent", "checksum-xxh64", "checksum-xxh64-concurrent",
                                                  "shm-write-fresh", "shm-write-fresh-concurrent", "shm-read-fresh",
-                                                 "memory-retrieval-concurrent"};
+                                                 "memory-retrieval-concurrent", "memory-retrieval-busiest"};
   return names;
 }
 
@@ -116,7 +116,7 @@ bool is_concurrent_benchmark(const std::string& name) {
                                                  "disk-read-cold-concurrent", "disk-read-cold-beside-memory",
                                                  "checksum-xxh64-concurrent",
                                                  "tcp-loopback-concurrent", "shm-write-fresh-concurrent",
-                                                 "memory-retrieval-concurrent"};
+                                                 "memory-retrieval-concurrent", "memory-retrieval-busiest"};
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 

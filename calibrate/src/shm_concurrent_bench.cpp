@@ -58,20 +58,24 @@ BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int pro
   return r;
 }
 
-BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int processes, Progress& progress) {
+namespace {
+
+// memory-retrieval-concurrent under `name`, process i held on CPU pin_cpus[i] where given.
+BenchmarkResult memory_retrieval(const SweepConfig& cfg, int processes, const std::string& name,
+                                 const std::vector<int>& pin_cpus, Progress& progress) {
   BenchmarkResult r = for_processes(
-      "memory-retrieval-concurrent", processes,
+      name, processes,
       "copying its own image out of a fresh mapping of its own /dev/shm file into " +
           detail::landing_phrase(cfg.landing_resident) +
           " and computing XXH64 (real/'s checksum) over the copy, caches flushed before each round: the ranks of a "
           "process failure's recovery all retrieving from their memory stores; bytes and seconds are per process, "
           "the slowest of each round recorded");
   r.extra["landing"] = detail::landing_name(cfg.landing_resident);
-  if (!cfg.pin_cpus.empty()) {
-    if (static_cast<int>(cfg.pin_cpus.size()) != processes)
-      throw std::invalid_argument("memory-retrieval-concurrent: --pin-cpus names " + std::to_string(cfg.pin_cpus.size()) +
-                                  " CPUs for " + std::to_string(processes) + " processes");
-    r.extra["pinned_cpus"] = cfg.pin_cpus;
+  if (!pin_cpus.empty()) {
+    if (static_cast<int>(pin_cpus.size()) != processes)
+      throw std::invalid_argument(name + ": " + std::to_string(pin_cpus.size()) + " CPUs to pin " +
+                                  std::to_string(processes) + " processes to");
+    r.extra["pinned_cpus"] = pin_cpus;
     r.description += "; process i pinned to CPU pinned_cpus[i]";
   }
   const SweepConfig sweep = detail::concurrent_sweep(cfg, processes, r);
@@ -112,7 +116,7 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
           return now_s() - t0;
         },
         [&](int j) {
-          if (!cfg.pin_cpus.empty()) detail::pin_to_cpu(cfg.pin_cpus[static_cast<size_t>(j)]);
+          if (!pin_cpus.empty()) detail::pin_to_cpu(pin_cpus[static_cast<size_t>(j)]);
           landing = std::make_unique<detail::LandingSlot>(n, cfg.landing_resident);
         },
         &cpus);
@@ -123,6 +127,23 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
   }, layout);
   detail::fit_concurrent_medians(r);
   return r;
+}
+
+}  // namespace
+
+BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int processes, Progress& progress) {
+  return memory_retrieval(cfg, processes, "memory-retrieval-concurrent", cfg.pin_cpus, progress);
+}
+
+std::vector<BenchmarkResult> bench_memory_retrieval_busiest(const SweepConfig& cfg, int processes, Progress& progress) {
+  std::vector<BenchmarkResult> out;
+  for (const std::vector<int>& layout : busiest_cpu_layouts(processes, allowed_cpus())) {
+    const int busiest = detail::busiest_cpu_count(layout);
+    out.push_back(memory_retrieval(cfg, processes, busiest_retrieval_benchmark(busiest), layout, progress));
+    out.back().extra["pinned_busiest_cpu_processes"] = busiest;
+    out.back().description += " (" + std::to_string(busiest) + " of them on one CPU)";
+  }
+  return out;
 }
 
 }  // namespace gemini::calibrate

@@ -109,8 +109,9 @@ std::optional<std::string> memcpy_regime_note(const HostCosts& k, const Measured
 // With more ranks than CPUs a process failure's own-memory retrievals came in two kinds on the
 // Xeon VM: those that began with more ranks on one CPU than an even spread were the slow ones,
 // and memory-retrieval-concurrent gives one figure for both (docs/VALIDATION.md "Own-memory
-// retrievals"). A run that records its ranks' CPUs says how many of its retrievals began so.
-std::optional<std::string> crowded_cpu_note(const MeasuredRun& run) {
+// retrievals"); memory-retrieval-busiest measures each layout. A run that records its ranks'
+// CPUs says how many of its retrievals began so.
+std::optional<std::string> crowded_cpu_note(const MeasuredRun& run, const HostCosts& costs) {
   if (run.cpu_count <= 0 || run.ranks <= run.cpu_count) return std::nullopt;
   const int even = (run.ranks + run.cpu_count - 1) / run.cpu_count;
   int recorded = 0, crowded = 0, most = 0;
@@ -124,8 +125,13 @@ std::optional<std::string> crowded_cpu_note(const MeasuredRun& run) {
   return std::to_string(crowded) + " of " + std::to_string(recorded) +
          " own-memory retrievals began with more ranks on one CPU than an even spread (at most " + std::to_string(most) +
          " of " + std::to_string(run.ranks) + " ranks on " + std::to_string(run.cpu_count) + " CPUs, evenly " +
-         std::to_string(even) + " each); such retrievals were the slow ones where this was measured, which "
-         "memory-retrieval-concurrent's one figure does not tell apart (docs/VALIDATION.md \"Own-memory retrievals\")";
+         std::to_string(even) + " each); such retrievals were the slow ones where this was measured, " +
+         (costs.memory_retrieval_busiest.empty()
+              ? "which memory-retrieval-concurrent's one figure does not tell apart; this profile lacks "
+                "memory-retrieval-busiest, which measures each layout"
+              : "charged at memory-retrieval-busiest's cost for their layout where it was measured with as many "
+                "ranks (the retrieval row's note says in how many recoveries)") +
+         " (docs/VALIDATION.md \"Where the ranks ran\")";
 }
 
 // Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
@@ -178,7 +184,7 @@ int compare_command(const CompareOptions& o) {
     } else if (auto note = memcpy_regime_note(costs, runs[i])) {
       comparisons[i].notes.push_back(*note);
     }
-    if (auto note = crowded_cpu_note(runs[i])) comparisons[i].notes.push_back(*note);
+    if (auto note = crowded_cpu_note(runs[i], costs)) comparisons[i].notes.push_back(*note);
   }
   disambiguate_labels(comparisons);
   if (!o.no_engine) {

@@ -97,14 +97,25 @@ bool RunCosts::own_memory_retrievals_measured() const {
   return threads == 1 && measured_with(k.memory_retrieval_concurrent, ranks);
 }
 
-double RunCosts::retrieval_s(const std::vector<std::string>& tiers) const {
+const ConcurrentCost* RunCosts::own_memory_layout_cost(int busiest_cpu_ranks) const {
+  const auto found = k.memory_retrieval_busiest.find(busiest_cpu_ranks);
+  if (threads != 1 || found == k.memory_retrieval_busiest.end() || !measured_with(found->second, ranks)) return nullptr;
+  return &found->second;
+}
+
+double RunCosts::retrieval_s(const std::vector<std::string>& tiers, int busiest_cpu_ranks) const {
   // Every rank from its own memory store at once (a process failure's recovery): the concurrent
   // benchmark of that retrieval, measured for as many processes, until its slowest is done.
   // Copy and checksum charged apart at their per-process costs fell 35-44% short of the runs
-  // (docs/VALIDATION.md "Own-memory retrievals").
+  // (docs/VALIDATION.md "Own-memory retrievals"). Where the run says how many ranks began on
+  // the busiest CPU, the benchmark pinned so: with more ranks than CPUs that count sets the
+  // slowest, and unpinned the benchmark's processes get moved where the ranks mostly are not
+  // (docs/VALIDATION.md "Where the ranks ran").
   const bool all_memory = std::all_of(tiers.begin(), tiers.end(), [](const std::string& t) { return t == "memory"; });
-  if (all_memory && static_cast<int>(tiers.size()) == ranks && own_memory_retrievals_measured())
-    return k.memory_retrieval_concurrent.last().seconds(image_bytes);
+  if (all_memory && static_cast<int>(tiers.size()) == ranks) {
+    if (const ConcurrentCost* pinned = own_memory_layout_cost(busiest_cpu_ranks)) return pinned->last().seconds(image_bytes);
+    if (own_memory_retrievals_measured()) return k.memory_retrieval_concurrent.last().seconds(image_bytes);
+  }
   const int n_peer = static_cast<int>(std::count(tiers.begin(), tiers.end(), "peer"));
   const int n_disk = static_cast<int>(std::count(tiers.begin(), tiers.end(), "disk"));
   // All ranks retrieve at once, the peer fetches with their holders' service threads.

@@ -48,12 +48,16 @@ class RunCosts {
   // says which.
   std::vector<double> disk_round_s(size_t generation, int64_t iteration, bool* from_starts) const;
   // The slowest rank's retrieval when ranks use `tiers` ("memory", "peer" or "disk", per rank)
-  // at once: every tier verifies every tensor.
-  double retrieval_s(const std::vector<std::string>& tiers) const;
+  // at once: every tier verifies every tensor. `busiest_cpu_ranks`: how many of them began on
+  // the busiest CPU (0: not recorded).
+  double retrieval_s(const std::vector<std::string>& tiers, int busiest_cpu_ranks) const;
   // Whether the memory-retrieval-concurrent benchmark ran with the run's ranks and hashed as
   // they do (one thread each): then a recovery whose ranks all retrieve from their own memory
   // stores costs its slowest process.
   bool own_memory_retrievals_measured() const;
+  // memory-retrieval-busiest's cost for such a recovery when `busiest_cpu_ranks` of its ranks
+  // began on one CPU, where it was measured with the run's ranks and hashed as they do; else null.
+  const ConcurrentCost* own_memory_layout_cost(int busiest_cpu_ranks) const;
 
  private:
   double lone_disk_s_;

@@ -31,14 +31,14 @@ std::vector<MeasuredSize> read_sizes(const json& points, const std::string& wher
   return sizes;
 }
 
-void replace_with_secant(LinearCost* cost, const CalibrationMedians& m, const char* benchmark, double bytes,
+void replace_with_secant(LinearCost* cost, const CalibrationMedians& m, const std::string& benchmark, double bytes,
                          bool slowest, std::vector<std::string>* replaced) {
   const auto it = m.by_benchmark.find(benchmark);
   if (it == m.by_benchmark.end()) return;
   const std::optional<LinearCost> line = secant_at(it->second, bytes, slowest);
   if (!line) return;
   *cost = *line;
-  if (replaced) replaced->push_back(std::string(benchmark) + (slowest ? " (slowest)" : ""));
+  if (replaced) replaced->push_back(benchmark + (slowest ? " (slowest)" : ""));
 }
 
 }  // namespace
@@ -104,12 +104,13 @@ HostCosts costs_at_size(const HostCosts& fitted, const CalibrationMedians& m, do
     for (const LinearKey& k : kGpuCosts) replace_with_secant(&(c.*k.cost), m, k.benchmark, bytes, false, replaced);
   for (const OptionalKey& k : kOptionalCosts)
     if (c.*k.cost) replace_with_secant(&*(c.*k.cost), m, k.benchmark, bytes, false, replaced);
-  for (const ConcurrentKey& k : kConcurrentCosts) {
-    ConcurrentCost& cc = c.*k.cost;
-    if (cc.concurrency == 0) continue;
-    replace_with_secant(&cc.each, m, k.benchmark, bytes, false, replaced);
-    if (cc.slowest) replace_with_secant(&*cc.slowest, m, k.benchmark, bytes, true, replaced);
-  }
+  const auto replace_concurrent = [&](ConcurrentCost& cc, const std::string& benchmark) {
+    if (cc.concurrency == 0) return;
+    replace_with_secant(&cc.each, m, benchmark, bytes, false, replaced);
+    if (cc.slowest) replace_with_secant(&*cc.slowest, m, benchmark, bytes, true, replaced);
+  };
+  for (const ConcurrentKey& k : kConcurrentCosts) replace_concurrent(c.*k.cost, k.benchmark);
+  for (auto& [busiest, cc] : c.memory_retrieval_busiest) replace_concurrent(cc, busiest_retrieval_benchmark(busiest));
   return c;
 }
 

@@ -144,6 +144,18 @@ void add_save_rows(RunComparison& out, const RunCosts& c, const Replay& p, doubl
   }
 }
 
+// How the own-memory retrievals (`count` recoveries, `by_layout` of them charged for the layout
+// their ranks began in) were predicted.
+std::string own_memory_note(const RunCosts& c, int by_layout, size_t count) {
+  const std::string concurrent = "the slowest of the concurrent memory retrievals";
+  const std::string pinned = " pinned as the ranks began (memory-retrieval-busiest)";
+  if (by_layout > 0 && static_cast<size_t>(by_layout) == count) return concurrent + "," + pinned;
+  const std::string unpinned = c.own_memory_retrievals_measured() ? concurrent : "fresh shm mapping + XXH64";
+  if (by_layout == 0) return unpinned;
+  return unpinned + "; in " + std::to_string(by_layout) + " of " + std::to_string(count) + " recoveries " + concurrent +
+         pinned;
+}
+
 // The recoveries: retrieval by tier, load, the measured inputs, the totals, lost progress.
 void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& replay,
                        const std::vector<double>& recoveries_s, double threshold_s) {
@@ -153,10 +165,12 @@ void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& repl
   // Retrieval by tier, as real/ names it (mixed when ranks used different tiers).
   std::map<std::string, std::vector<double>> by_tier;
   std::vector<double> retrievals, loads, lost_progress;
+  int by_layout = 0;  // own-memory retrievals charged for the layout their ranks began in
   for (size_t i = 0; i < replay.failures.size(); ++i) {
     const FailurePrediction& p = replay.failures[i];
     const MeasuredFailure& f = run.failures[i];
     by_tier[p.tier].push_back(p.retrieval_s);
+    by_layout += p.retrieval_by_layout;
     retrievals.push_back(p.retrieval_s);
     loads.push_back(p.load_s);
     lost_progress.push_back(static_cast<double>(p.lost) * T);
@@ -168,9 +182,7 @@ void add_recovery_rows(RunComparison& out, const RunCosts& c, const Replay& repl
   }
   for (const auto& [tier, v] : by_tier) {
     if (tier == "none") continue;
-    std::string note = tier == "memory"   ? std::string(c.own_memory_retrievals_measured()
-                                                              ? "the slowest of the concurrent memory retrievals"
-                                                              : "fresh shm mapping + XXH64")
+    std::string note = tier == "memory"   ? own_memory_note(c, by_layout, v.size())
                        : tier == "peer"   ? std::string(k.tcp_fresh ? "loopback TCP, fresh mapping to new memory"
                                                                  : "loopback TCP from the holder + est. fault-in") + " + XXH64"
                        : tier == "disk"   ? "cold read, ranks through one disk + XXH64" +

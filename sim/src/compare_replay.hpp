@@ -18,6 +18,8 @@ struct FailurePrediction {
   std::map<std::string, int> tiers;
   std::vector<std::string> rank_tiers;  // each rank's ("none" where no checkpoint is common)
   double retrieval_s = 0, load_s = 0;
+  // Own-memory retrieval charged at memory-retrieval-busiest's cost for the recovery's layout.
+  bool retrieval_by_layout = false;
 };
 
 // Predicted seconds, one entry per rank and save (stalls, stores) or per save (copies).

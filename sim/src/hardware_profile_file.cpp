@@ -20,17 +20,21 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
   int format = 0;
   file.read_int("profile_format", &format);
   if (format != 1) file.fail("profile_format", "unsupported profile_format " + std::to_string(format) + " (this gemini-sim reads 1)");
-  MapReader hardware = file.child("hardware", {"cpu_memory_bytes", "gpu_model", "gpus_per_machine", "gpu_memory_bytes",
-                                               "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
-                                               "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
-                                               "loopback_tcp", "loopback_tcp_fresh", "serialize", "checksum", "shm_write_fresh",
-                                               "shm_read_fresh", "local_disk_write_concurrent",
-                                               "local_disk_read_concurrent", "local_disk_read_beside_memory", "host_memcpy_concurrent",
-                                               "checksum_concurrent", "loopback_tcp_concurrent",
-                                               "shm_write_fresh_concurrent", "memory_retrieval_concurrent", "deserialize",
-                                               "model_flop_rate"});
+  std::vector<std::string> keys = {"cpu_memory_bytes", "gpu_model", "gpus_per_machine", "gpu_memory_bytes",
+      "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
+      "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
+      "loopback_tcp", "loopback_tcp_fresh", "serialize", "checksum", "shm_write_fresh",
+      "shm_read_fresh", "local_disk_write_concurrent",
+      "local_disk_read_concurrent", "local_disk_read_beside_memory", "host_memcpy_concurrent",
+      "checksum_concurrent", "loopback_tcp_concurrent",
+      "shm_write_fresh_concurrent", "memory_retrieval_concurrent", "deserialize",
+      "model_flop_rate"};
+  for (int busiest = 1; busiest <= kMaxBusiestCpuProcesses; ++busiest) keys.push_back(busiest_retrieval_key(busiest));
+  MapReader hardware = file.child("hardware", keys);
   return {std::move(file), std::move(hardware)};
 }
+
+std::string busiest_retrieval_key(int busiest) { return "memory_retrieval_busiest_" + std::to_string(busiest); }
 
 namespace {
 // `prefix` selects a second cost in the same map ("slowest_": slowest_alpha_s, ...).

@@ -2,6 +2,7 @@
 // load_host_costs (fitted lines) and costs_at_size (medians) both read.
 #pragma once
 #include <optional>
+#include <string>
 
 #include "gemini/compare.hpp"
 
@@ -46,5 +47,10 @@ inline constexpr ConcurrentKey kConcurrentCosts[] = {
     {"memory_retrieval_concurrent", "memory-retrieval-concurrent", &HostCosts::memory_retrieval_concurrent},
     {"local_disk_read_beside_memory", "disk-read-cold-beside-memory", &HostCosts::disk_read_beside_memory},
 };
+
+// The benchmark behind busiest_retrieval_key(K) (hardware_profile_file.hpp).
+inline std::string busiest_retrieval_benchmark(int busiest) {
+  return "memory-retrieval-busiest-" + std::to_string(busiest);
+}
 
 }  // namespace gemini::compare

@@ -54,6 +54,9 @@ struct HostCosts {
   // Processes each retrieving its image from its memory store at once (copy out of a fresh shm
   // mapping, XXH64): a process failure's recovery under the memory strategies.
   ConcurrentCost memory_retrieval_concurrent;
+  // The same with the processes pinned, K of them on one CPU (memory_retrieval_busiest_K, from
+  // gemini-calibrate's memory-retrieval-busiest), by K: a recovery whose ranks began so.
+  std::map<int, ConcurrentCost> memory_retrieval_busiest;
   // Cold readers at once beside `neighbours` processes reading and hashing memory-store images:
   // a machine loss's disk readers while the survivors retrieve from memory.
   ConcurrentCost disk_read_beside_memory;
@@ -105,7 +108,7 @@ struct MeasuredFailure {
   double detection_s = 0, teardown_s = 0, restart_s = 0, agree_s = 0, retrieval_s = 0, load_s = 0,
          recovery_s = 0;
   // The most ranks whose retrievals began on one CPU (real/'s cpu_at_agreed); 0 where the run
-  // does not record CPUs (before 2026-11-29 22:50).
+  // does not record CPUs (before 2026-11-29 22:50), or not every rank's.
   int busiest_cpu_ranks = 0;
 };
 

@@ -103,6 +103,21 @@ BenchmarkResult bench_shm_write_fresh_concurrent(const SweepConfig& cfg, int pro
 // memory strategies, whose ranks all retrieve at once and go on when the last is done.
 BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int processes, Progress& progress);
 
+// The CPUs this process may run on (sched_getaffinity), ascending.
+std::vector<int> allowed_cpus();
+// The layouts "memory-retrieval-busiest" pins `processes` to on `cpus` (ascending, at least
+// one): for each k from ceil(processes / cpus) to processes, k processes on the first CPU and
+// the others dealt in turn over the rest (none of which gets more than k); entry i of a layout
+// is process i's CPU. With more ranks than CPUs, a recovery's slowest own-memory retrieval is
+// set by how many ranks began on the busiest CPU (docs/VALIDATION.md "Where the ranks ran").
+std::vector<std::vector<int>> busiest_cpu_layouts(int processes, const std::vector<int>& cpus);
+// The name of the layout with `busiest` processes on one CPU: "memory-retrieval-busiest-K".
+std::string busiest_retrieval_benchmark(int busiest);
+// memory-retrieval-concurrent once per busiest_cpu_layouts(processes, allowed_cpus()) layout,
+// its processes pinned so: "memory-retrieval-busiest-K", K of them on one CPU. cfg.pin_cpus is
+// not used.
+std::vector<BenchmarkResult> bench_memory_retrieval_busiest(const SweepConfig& cfg, int processes, Progress& progress);
+
 // The same pair with `writers` (>= 2) threads at once, each its own file in one directory
 // ("disk-write-concurrent", "disk-read-cold-concurrent"): bytes and seconds per writer, sizes
 // from concurrent_sizes(). What real/'s ranks pay when they all save or load at one iteration.
