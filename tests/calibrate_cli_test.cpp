@@ -472,6 +472,18 @@ TEST(calibrate_cli_test, concurrent_loopback_transfers_and_shm_writers_are_per_p
     ASSERT_TRUE(y["hardware"][key]) << key;
     EXPECT_EQ(y["hardware"][key]["concurrency"].as<int>(), 2) << key;
   }
+  // Every round's slowest participant, in each size's extra: the rounds its slowest median is of.
+  std::ifstream f(d.path + "/c.json");
+  const auto j = nlohmann::json::parse(f);
+  for (const auto& b : j["benchmarks"])
+    for (const auto& p : b["points"]) {
+      std::vector<double> slowest = p["extra"]["round_slowest_s"];
+      ASSERT_EQ(slowest.size(), p["extra"]["rounds"].get<size_t>()) << p.dump();
+      std::sort(slowest.begin(), slowest.end());
+      const double median = slowest.size() % 2 ? slowest[slowest.size() / 2]
+                                               : (slowest[slowest.size() / 2 - 1] + slowest[slowest.size() / 2]) / 2;
+      EXPECT_DOUBLE_EQ(median, p["slowest"]["median_s"].get<double>()) << p.dump();
+    }
 }
 
 // The model benchmarks: gemini-bench-model as a child, its points fitted (capture and restore

@@ -172,8 +172,9 @@ inline void fit_concurrent_medians(BenchmarkResult& r) {
 // threads; each round calls before_round() (untimed), then round(n), which returns the
 // round's samples and is timed as the round. Adds one point per size with the samples, the
 // slowest sample of each round (work the ranks do at once and wait for together ends with its
-// last one), the round median ("round_median_s") and the timed rounds ("rounds"), plus the
-// fields point_extra(timed rounds), when given, returns for that size.
+// last one; each timed round's also as "round_slowest_s"), the round median ("round_median_s")
+// and the timed rounds ("rounds"), plus the fields point_extra(timed rounds), when given,
+// returns for that size.
 inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkResult& r, Progress& progress,
                              const std::function<void()>& before_round,
                              const std::function<std::vector<double>(uint64_t)>& round,
@@ -193,7 +194,8 @@ inline void sweep_concurrent(const SweepConfig& sweep, int threads, BenchmarkRes
       samples.insert(samples.end(), t.begin(), t.end());
       slowest.push_back(*std::max_element(t.begin(), t.end()));
     }
-    nlohmann::json extra = {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()}};
+    nlohmann::json extra = {{"round_median_s", summarize(rounds).median_s}, {"rounds", rounds.size()},
+                            {"round_slowest_s", slowest}};
     if (point_extra) extra.update(point_extra(rounds.size()));
     add_point(r, n, summarize(samples), progress, extra, summarize(slowest));
   }

@@ -90,16 +90,13 @@ BenchmarkResult memory_retrieval(const SweepConfig& cfg, int processes, const st
   // How the processes lay on the CPUs in each round: with more ranks than CPUs the slowest is
   // set by the most crowded CPU (docs/VALIDATION.md "Own-memory retrievals").
   std::vector<int> busiest, moved;  // per round, warm-ups first
-  std::vector<double> slowest;
   const auto layout = [&](size_t timed) {
     const auto timed_rounds = [timed](auto& v) {
       std::remove_reference_t<decltype(v)> last(v.end() - static_cast<std::ptrdiff_t>(std::min(timed, v.size())), v.end());
       v.clear();
       return last;
     };
-    return nlohmann::json{{"busiest_cpu_processes", timed_rounds(busiest)},
-                          {"moved_processes", timed_rounds(moved)},
-                          {"round_slowest_s", timed_rounds(slowest)}};
+    return nlohmann::json{{"busiest_cpu_processes", timed_rounds(busiest)}, {"moved_processes", timed_rounds(moved)}};
   };
   detail::sweep_concurrent(sweep, processes, r, progress, [&] { flusher.flush(); }, [&](uint64_t n) {
     // Each child's landing is set up before the release, as a restarted rank's buffer is when
@@ -122,7 +119,6 @@ BenchmarkResult memory_retrieval(const SweepConfig& cfg, int processes, const st
         &cpus);
     busiest.push_back(detail::busiest_cpu_count(cpus.at_release));
     moved.push_back(detail::moved_count(cpus));
-    slowest.push_back(*std::max_element(seconds.begin(), seconds.end()));
     return seconds;
   }, layout);
   detail::fit_concurrent_medians(r);
