@@ -243,24 +243,25 @@ else:
     assert not notes, (sys.argv[2], notes)
 PY
   done
-  # memory-retrieval-busiest: each own-memory recovery charged at the pinned cost for as many
-  # ranks as began on its busiest CPU (memory_retrieval_busiest_K, 4 processes): all K = 2 when
-  # spread evenly, K = 3 in 5 of run-1's 7; only where the profile has that K for the run's ranks,
-  # the rest as before; never for a run that does not record CPUs.
+  # --charge-layouts: each own-memory recovery charged at the pinned cost for as many ranks as
+  # began on its busiest CPU (memory_retrieval_busiest_K, 4 processes): all K = 2 when spread
+  # evenly, K = 3 in 5 of run-1's 7; only where the profile has that K for the run's ranks, the
+  # rest as before; never for a run that does not record CPUs, nor without the flag.
   busiest() { echo "  memory_retrieval_busiest_$1: {alpha_s: 0, bandwidth_bytes_per_s: 1e9, concurrency: $2, slowest_alpha_s: $3, slowest_bandwidth_bytes_per_s: 1e9}"; }
   { sed -n '1,/^hardware:/p' "$PROF"; busiest 2 4 0.5; busiest 3 4 0.9; sed '1,/^hardware:/d' "$PROF"; } > "$T/busiest.yaml"
   { sed -n '1,/^hardware:/p' "$PROF"; busiest 2 4 0.5; sed '1,/^hardware:/d' "$PROF"; } > "$T/busiest2.yaml"
   { sed -n '1,/^hardware:/p' "$PROF"; busiest 2 2 0.5; busiest 3 2 0.9; sed '1,/^hardware:/d' "$PROF"; } > "$T/busiest-other.yaml"
-  compare_busiest() {  # RUN PROFILE OUT
-    rc=0; "$SIM" compare "$1" --profile "$T/$2.yaml" --no-engine --json "$T/b-$3.json" > "$T/b-$3.txt" || rc=$?
+  compare_busiest() {  # RUN PROFILE OUT [FLAGS]
+    rc=0; "$SIM" compare "$1" --profile "$T/$2.yaml" --no-engine --json "$T/b-$3.json" ${4:-} > "$T/b-$3.txt" || rc=$?
     [ "$rc" -le 1 ] || { echo "compare of $1 with $2: exit $rc"; exit 1; }
   }
-  compare_busiest "$PLACED" busiest placed
-  compare_busiest "$T/placed-even.json" busiest even
-  compare_busiest "$PLACED" busiest2 placed2
-  compare_busiest "$PLACED" busiest-other other
-  compare_busiest "$MEM_RUN" busiest unrecorded
-  compare_busiest "$MEM_RUN" busiest-other unrecorded-other
+  compare_busiest "$PLACED" busiest placed --charge-layouts
+  compare_busiest "$T/placed-even.json" busiest even --charge-layouts
+  compare_busiest "$PLACED" busiest2 placed2 --charge-layouts
+  compare_busiest "$PLACED" busiest-other other --charge-layouts
+  compare_busiest "$MEM_RUN" busiest unrecorded --charge-layouts
+  compare_busiest "$MEM_RUN" busiest-other unrecorded-other --charge-layouts
+  compare_busiest "$PLACED" busiest placed-unflagged
   python3 - "$T" "$PLACED" <<'PY'
 import json, os, sys
 def comparison(name):
@@ -284,8 +285,11 @@ two = memory_row("placed2")
 assert "; in 2 of 7 recoveries the slowest of the concurrent memory retrievals pinned as the ranks began" in two["note"], two["note"]
 assert two["predicted_s"] < 0.5 * cost[2], two  # the 5 others, charged without a layout, set the median
 # Measured with another process count, or a run without CPUs: as before.
-for name in ("other", "unrecorded", "unrecorded-other"):
+for name in ("other", "unrecorded", "unrecorded-other", "placed-unflagged"):
     assert "memory-retrieval-busiest" not in memory_row(name)["note"], (name, memory_row(name)["note"])
+assert memory_row("placed-unflagged")["predicted_s"] < 0.5 * cost[2]
+unflagged = [n for n in comparison("placed-unflagged")["notes"] if "ranks on one CPU" in n]
+assert len(unflagged) == 1 and "--charge-layouts charges each" in unflagged[0], unflagged
 assert memory_row("unrecorded")["predicted_s"] == memory_row("unrecorded-other")["predicted_s"]
 PY
   # Concurrent loopback transfers: a gemini run with that many ranks replicates at their measured

@@ -111,7 +111,7 @@ std::optional<std::string> memcpy_regime_note(const HostCosts& k, const Measured
 // and memory-retrieval-concurrent gives one figure for both (docs/VALIDATION.md "Own-memory
 // retrievals"); memory-retrieval-busiest measures each layout. A run that records its ranks'
 // CPUs says how many of its retrievals began so.
-std::optional<std::string> crowded_cpu_note(const MeasuredRun& run, const HostCosts& costs) {
+std::optional<std::string> crowded_cpu_note(const MeasuredRun& run, bool profile_has_layouts, bool charge_layouts) {
   if (run.cpu_count <= 0 || run.ranks <= run.cpu_count) return std::nullopt;
   const int even = (run.ranks + run.cpu_count - 1) / run.cpu_count;
   int recorded = 0, crowded = 0, most = 0;
@@ -126,12 +126,13 @@ std::optional<std::string> crowded_cpu_note(const MeasuredRun& run, const HostCo
          " own-memory retrievals began with more ranks on one CPU than an even spread (at most " + std::to_string(most) +
          " of " + std::to_string(run.ranks) + " ranks on " + std::to_string(run.cpu_count) + " CPUs, evenly " +
          std::to_string(even) + " each); such retrievals were the slow ones where this was measured, " +
-         (costs.memory_retrieval_busiest.empty()
-              ? "which memory-retrieval-concurrent's one figure does not tell apart; this profile lacks "
-                "memory-retrieval-busiest, which measures each layout"
-              : "charged at memory-retrieval-busiest's cost for their layout where it was measured with as many "
-                "ranks (the retrieval row's note says in how many recoveries)") +
-         " (docs/VALIDATION.md \"Where the ranks ran\")";
+         (!profile_has_layouts ? "which memory-retrieval-concurrent's one figure does not tell apart; this profile "
+                                 "lacks memory-retrieval-busiest, which measures each layout"
+          : charge_layouts     ? "charged at memory-retrieval-busiest's cost for their layout where it was measured "
+                                 "with as many ranks (the retrieval row's note says in how many recoveries)"
+                               : "which memory-retrieval-concurrent's one figure does not tell apart; --charge-layouts "
+                                 "charges each at memory-retrieval-busiest's figure for its layout") +
+         " (docs/VALIDATION.md \"Own-memory retrievals by layout\")";
 }
 
 // Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
@@ -146,10 +147,13 @@ void disambiguate_labels(std::vector<RunComparison>& comparisons) {
 
 int compare_command(const CompareOptions& o) {
   HostCosts costs;
+  bool profile_has_layouts = false;
   std::optional<CalibrationMedians> medians;
   std::vector<MeasuredRun> runs;
   try {
     costs = load_host_costs(o.profile_path);
+    profile_has_layouts = !costs.memory_retrieval_busiest.empty();
+    if (!o.charge_layouts) costs.memory_retrieval_busiest.clear();
     if (!o.medians_path.empty()) medians = load_same_calibration(o.medians_path, costs);
     for (const auto& p : o.runs) runs.push_back(load_measured_run(p));
   } catch (const ConfigError& e) {
@@ -184,7 +188,7 @@ int compare_command(const CompareOptions& o) {
     } else if (auto note = memcpy_regime_note(costs, runs[i])) {
       comparisons[i].notes.push_back(*note);
     }
-    if (auto note = crowded_cpu_note(runs[i], costs)) comparisons[i].notes.push_back(*note);
+    if (auto note = crowded_cpu_note(runs[i], profile_has_layouts, o.charge_layouts)) comparisons[i].notes.push_back(*note);
   }
   disambiguate_labels(comparisons);
   if (!o.no_engine) {

@@ -106,6 +106,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--min-phase", compare.min_phase_s, "check only phases whose measured median exceeds this (s)")
       ->check(CLI::NonNegativeNumber);
   compare_cmd->add_flag("--no-engine", compare.no_engine, "closed-form predictions only (no SimGrid run)");
+  compare_cmd->add_flag("--charge-layouts", compare.charge_layouts,
+                        "own-memory recoveries at the profile's pinned figure for the CPU layout their ranks began in "
+                        "(memory-retrieval-busiest; docs/VALIDATION.md \"Own-memory retrievals by layout\")");
   compare_cmd->add_option("--jobs,-j", compare.jobs, "engine processes (default: all cores)")->check(CLI::PositiveNumber);
 
   try {

@@ -221,6 +221,10 @@ struct CompareOptions {
   double min_phase_s = 0.05;      // phases whose measured median is at most this are not checked
   bool no_engine = false;         // closed forms only
   int jobs = 0;                   // engine processes (0: all cores)
+  // Charge each own-memory recovery that records its ranks' CPUs at the profile's
+  // memory_retrieval_busiest_K for its layout (docs/VALIDATION.md "Own-memory retrievals by
+  // layout": better in one session, worse in its repeat); off: the unpinned figure.
+  bool charge_layouts = false;
 };
 // 0: every checked phase within tolerance; 1: some phase outside it; 2: bad input.
 int compare_command(const CompareOptions& options);
