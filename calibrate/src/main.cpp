@@ -258,15 +258,6 @@ int main(int argc, char** argv) {
 
   progress.note("gemini-calibrate " + run.tool_version + " on " + run.machine.hostname + " (" +
                 run.machine.cpu_model + ", " + std::to_string(run.machine.logical_cpus) + " CPUs)");
-  if (!gpu_wanted.empty()) {
-    try {
-      for (auto& r : bench_gpu(gpu, gpu_wanted, run.machine, progress)) run.benchmarks.push_back(std::move(r));
-    } catch (const std::exception& e) {
-      record_error("gpu", e);
-    }
-    progress.set_total(progress.done() + cpu_steps);
-    save();
-  }
   // A benchmark giving several results, run when `wanted` (the one named `name` on failure);
   // its failure is recorded, not fatal.
   auto run_several = [&](bool wanted_now, const char* name, const std::function<std::vector<BenchmarkResult>()>& bench) {
@@ -278,6 +269,9 @@ int main(int argc, char** argv) {
     }
     save();
   };
+  run_several(!gpu_wanted.empty(), "gpu", [&] { return bench_gpu(gpu, gpu_wanted, run.machine, progress); });
+  // The GPU benchmarks may stop early (no device): the CPU ones are what is left.
+  if (!gpu_wanted.empty()) progress.set_total(progress.done() + cpu_steps);
   // A benchmark giving one result, run when wanted.
   auto run_single = [&](const char* name, const std::function<BenchmarkResult()>& bench) {
     run_several(has(wanted, name), name, [&] { return std::vector<BenchmarkResult>{bench()}; });

@@ -103,7 +103,7 @@ const ConcurrentCost* RunCosts::own_memory_layout_cost(int busiest_cpu_ranks) co
   return &found->second;
 }
 
-double RunCosts::retrieval_s(const std::vector<std::string>& tiers, int busiest_cpu_ranks) const {
+RunCosts::Retrieval RunCosts::retrieval(const std::vector<std::string>& tiers, int busiest_cpu_ranks) const {
   // Every rank from its own memory store at once (a process failure's recovery): the concurrent
   // benchmark of that retrieval, measured for as many processes, until its slowest is done.
   // Copy and checksum charged apart at their per-process costs fell 35-44% short of the runs
@@ -113,8 +113,8 @@ double RunCosts::retrieval_s(const std::vector<std::string>& tiers, int busiest_
   // (docs/VALIDATION.md "Where the ranks ran").
   const bool all_memory = std::all_of(tiers.begin(), tiers.end(), [](const std::string& t) { return t == "memory"; });
   if (all_memory && static_cast<int>(tiers.size()) == ranks) {
-    if (const ConcurrentCost* pinned = own_memory_layout_cost(busiest_cpu_ranks)) return pinned->last().seconds(image_bytes);
-    if (own_memory_retrievals_measured()) return k.memory_retrieval_concurrent.last().seconds(image_bytes);
+    if (const ConcurrentCost* pinned = own_memory_layout_cost(busiest_cpu_ranks)) return {pinned->last().seconds(image_bytes), true};
+    if (own_memory_retrievals_measured()) return {k.memory_retrieval_concurrent.last().seconds(image_bytes), false};
   }
   const int n_peer = static_cast<int>(std::count(tiers.begin(), tiers.end(), "peer"));
   const int n_disk = static_cast<int>(std::count(tiers.begin(), tiers.end(), "disk"));
@@ -134,7 +134,7 @@ double RunCosts::retrieval_s(const std::vector<std::string>& tiers, int busiest_
     }
     slowest_s = std::max(slowest_s, s);
   }
-  return slowest_s;
+  return {slowest_s, false};
 }
 
 }  // namespace gemini::compare

@@ -49,8 +49,13 @@ class RunCosts {
   std::vector<double> disk_round_s(size_t generation, int64_t iteration, bool* from_starts) const;
   // The slowest rank's retrieval when ranks use `tiers` ("memory", "peer" or "disk", per rank)
   // at once: every tier verifies every tensor. `busiest_cpu_ranks`: how many of them began on
-  // the busiest CPU (0: not recorded).
-  double retrieval_s(const std::vector<std::string>& tiers, int busiest_cpu_ranks) const;
+  // the busiest CPU (0: not recorded). `by_layout`: charged at memory-retrieval-busiest's figure
+  // for that count, so that the row note counts exactly the recoveries charged so.
+  struct Retrieval {
+    double seconds = 0;
+    bool by_layout = false;
+  };
+  Retrieval retrieval(const std::vector<std::string>& tiers, int busiest_cpu_ranks) const;
   // Whether the memory-retrieval-concurrent benchmark ran with the run's ranks and hashed as
   // they do (one thread each): then a recovery whose ranks all retrieve from their own memory
   // stores costs its slowest process.

@@ -68,8 +68,9 @@ FailurePrediction predict_failure(const RunCosts& costs, const MeasuredFailure& 
     p.tiers[t] += 1;
   }
   p.tier = p.tiers.size() == 1 ? p.tiers.begin()->first : "mixed";
-  p.retrieval_s = costs.retrieval_s(p.rank_tiers, f.busiest_cpu_ranks);
-  p.retrieval_by_layout = p.tier == "memory" && costs.own_memory_layout_cost(f.busiest_cpu_ranks) != nullptr;
+  const RunCosts::Retrieval retrieval = costs.retrieval(p.rank_tiers, f.busiest_cpu_ranks);
+  p.retrieval_s = retrieval.seconds;
+  p.retrieval_by_layout = retrieval.by_layout;
   const auto peers = p.tiers.find("peer");
   p.load_s = costs.restore_s(R + (peers == p.tiers.end() ? 0 : peers->second));
   return p;
