@@ -93,6 +93,27 @@ TEST_F(MemoryStoreTest, SlotsAlternate) {
   }
 }
 
+// A new process's first two saves go into slots it has not touched; one that restored from
+// its own memory has touched the restored slot, so only its first save does.
+TEST_F(MemoryStoreTest, UntouchedSlotsAreThoseThisProcessHasNeitherWrittenNorRead) {
+  {
+    gr::MemoryStore first(config_);
+    for (uint64_t it = 1; it <= 3; ++it) {
+      EXPECT_EQ(first.next_save_into_untouched_slot(), it <= 2) << "save " << it;
+      const auto image = make_image(it);
+      first.save(image.data(), image.size());
+    }
+  }
+  gr::MemoryStore restarted(reopen());  // latest: slot 0 (iteration 3)
+  EXPECT_TRUE(restarted.next_save_into_untouched_slot());
+  gr::HostBuffer buf;
+  ASSERT_TRUE(restarted.load_latest(buf).has_value());  // reads slot 0
+  EXPECT_TRUE(restarted.next_save_into_untouched_slot()) << "the next save goes to slot 1, not read";
+  const auto four = make_image(4);
+  restarted.save(four.data(), four.size());
+  EXPECT_FALSE(restarted.next_save_into_untouched_slot()) << "slot 0 was read in the restore";
+}
+
 TEST_F(MemoryStoreTest, TornSaveKeepsPreviousCheckpoint) {
   gr::MemoryStore store(config_);
   const auto one = make_image(1), two = make_image(2);

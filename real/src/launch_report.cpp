@@ -104,7 +104,15 @@ json Launcher::report(bool completed, int generations) {
       }
       phase["snapshot_copy_s"].push_back(e["snapshot_copy_s"]);
       phase["snapshot_checksum_s"].push_back(e["snapshot_checksum_s"]);
-      if (e["memory"].get<bool>()) phase["save_memory_s"].push_back(e["memory_s"]);
+      if (e["memory"].get<bool>()) {
+        phase["save_memory_s"].push_back(e["memory_s"]);
+        // Into a slot the process had not touched, the copy also faults its pages in: several
+        // times slower, so each kind has its own phase (absent from logs before 2026-12-08).
+        if (e.contains("memory_untouched_slot")) {
+          phase[e["memory_untouched_slot"].get<bool>() ? "save_memory_untouched_slot_s" : "save_memory_touched_slot_s"]
+              .push_back(e["memory_s"]);
+        }
+      }
       if (e["disk"].get<bool>()) {
         phase["save_disk_s"].push_back(e["disk_s"]);
         phase["save_disk_fsync_s"].push_back(e["disk_fsync_s"]);

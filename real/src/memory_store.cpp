@@ -188,6 +188,13 @@ int MemoryStore::latest_slot() const {
   return latest == kNone ? -1 : static_cast<int>(latest);
 }
 
+int MemoryStore::next_save_slot() const { return latest_slot() == 0 ? 1 : 0; }
+
+bool MemoryStore::next_save_into_untouched_slot() const {
+  if (map_ == nullptr) throw std::logic_error("MemoryStore used after destroy()");
+  return !slot_touched_[next_save_slot()];
+}
+
 uint8_t* MemoryStore::begin_save(uint64_t bytes, int* slot) {
   if (map_ == nullptr) throw std::logic_error("MemoryStore used after destroy()");
   Header* h = header();
@@ -195,8 +202,8 @@ uint8_t* MemoryStore::begin_save(uint64_t bytes, int* slot) {
     throw std::runtime_error("image of " + std::to_string(bytes) + " bytes exceeds slot capacity " +
                              std::to_string(h->slot_capacity) + " of " + name_);
   }
-  const int latest = latest_slot();
-  const int target = latest == 0 ? 1 : 0;
+  const int target = next_save_slot();
+  slot_touched_[target] = true;
   Header::Slot& s = h->slots[target];
   store_release(&s.state, kWriting);
   store_release(&s.seq, s.seq + 1);
@@ -246,6 +253,7 @@ bool MemoryStore::read_slot(int slot, HostBuffer& out, LoadResult& result, bool 
     out.ensure(bytes);
     auto t0 = Clock::now();
     std::memcpy(out.data(), slot_data(slot), bytes);
+    slot_touched_[slot] = true;
     result.fetch_s = since(t0);
     if (load_acquire(&s.seq) != seq || load_acquire(&s.state) != kComplete) continue;  // overwritten
     auto t1 = Clock::now();

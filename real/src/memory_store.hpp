@@ -60,6 +60,10 @@ class MemoryStore final : public CheckpointStore {
   uint8_t* begin_save(uint64_t bytes, int* slot);
   // Publishes a fully written slot (its image's header gives iteration and checksum).
   void commit(int slot);
+  // Whether the next save goes into a slot this process has neither written nor read: its
+  // pages are then faulted into the process's page tables during the copy, which makes such a
+  // save several times slower than one into a slot it touched (docs/REAL.md "save_memory").
+  bool next_save_into_untouched_slot() const;
 
   std::string name() const { return name_; }  // shm name ("/gemini-<job>-r<rank>") or file path
   uint64_t slot_capacity_bytes() const;
@@ -72,6 +76,7 @@ class MemoryStore final : public CheckpointStore {
   struct Header;
   Header* header() const;
   uint8_t* slot_data(int slot) const;
+  int next_save_slot() const;  // the slot that is not the latest complete one
   // One attempt set at reading `slot` into `out` (verified); false with `result.rejected` noted.
   bool read_slot(int slot, HostBuffer& out, LoadResult& result, bool is_latest);
 
@@ -79,6 +84,7 @@ class MemoryStore final : public CheckpointStore {
   std::string name_;
   void* map_ = nullptr;
   size_t map_bytes_ = 0;
+  bool slot_touched_[2] = {false, false};  // by this process, through this mapping
 };
 
 }  // namespace gemini::real

@@ -385,8 +385,9 @@ int train(const RankOptions& o) {
     const double wait_s = replicator ? replicator->wait_idle() : 0.0;
     const CaptureResult cap = trainer.capture(buffer);
     double memory_s = 0, disk_s = 0, disk_fsync_s = 0;
-    bool disk_direct_io = false;
+    bool disk_direct_io = false, memory_untouched_slot = false;
     if (memory && ckpt) {
+      memory_untouched_slot = memory->next_save_into_untouched_slot();
       const double m0 = monotonic_s();
       if (o.debug_save_pause_ms > 0) {
         int slot = -1;
@@ -422,7 +423,8 @@ int train(const RankOptions& o) {
     log.write({{"e", "save"}, {"gen", gen}, {"rank", rank}, {"iteration", it}, {"bytes", cap.bytes},
                {"checksum", cap.checksum}, {"memory", memory && ckpt}, {"disk", persist},
                {"stall_s", stall_s}, {"replication_wait_s", wait_s}, {"snapshot_copy_s", cap.copy_s},
-               {"snapshot_checksum_s", cap.checksum_s}, {"memory_s", memory_s}, {"disk_s", disk_s},
+               {"snapshot_checksum_s", cap.checksum_s}, {"memory_s", memory_s},
+               {"memory_untouched_slot", memory_untouched_slot}, {"disk_s", disk_s},
                {"disk_fsync_s", disk_fsync_s}, {"disk_direct_io", disk_direct_io},
                {"in_line_replication_s", in_line_s}});
   }

@@ -110,9 +110,9 @@ Replay replay_run(const RunCosts& costs) {
       if (use_memory && ckpt) {
         ++memory_saves_in_generation;
         for (int r = 0; r < R; ++r) {
-          mem_s[static_cast<size_t>(r)] = fresh_slot(memory_saves_in_generation, restored_own_memory[static_cast<size_t>(r)])
-                                              ? costs.mem_fresh_s
-                                              : costs.mem_mapped_s;
+          const bool fresh = fresh_slot(memory_saves_in_generation, restored_own_memory[static_cast<size_t>(r)]);
+          mem_s[static_cast<size_t>(r)] = fresh ? costs.mem_fresh_s : costs.mem_mapped_s;
+          (fresh ? out.memory_saves_untouched_slot : out.memory_saves_touched_slot).push_back(mem_s[static_cast<size_t>(r)]);
         }
         out.memory_saves.insert(out.memory_saves.end(), mem_s.begin(), mem_s.end());
       }
