@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The memory saves by slot, on every committed session (offline, seconds): each session's small
+# memory and gemini runs get the split of their memory saves (split_saves.py, from the event
+# logs, where the run predates real/ reporting it), then gemini-sim compare with the session's
+# own profile, and summarize.py tabulates save_memory_s (the mixture) against the two kinds.
+# Usage: bash results/cpu/memory-saves-by-slot/run.sh [BUILD_DIR]
+set -euo pipefail
+B=${1:-build}
+HERE=results/cpu/memory-saves-by-slot
+CV=results/cpu/compare-vm
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+one() {  # LABEL RUNS_DIR PROFILE_YAML
+  local files=()
+  for run in small-memory small-gemini; do
+    python3 "$HERE/split_saves.py" "$2/$run.json" "$2/$run.events" "$T/$1-$run.json"
+    files+=("$T/$1-$run.json")
+  done
+  "$B/sim/gemini-sim" compare "${files[@]}" --profile "$3" --no-engine --json "$T/$1.cmp.json" > /dev/null || [ $? -eq 1 ]
+  echo "$1 $T/$1.cmp.json"
+}
+{
+  one main-1946 "$CV/runs" calibrate/profiles/cpu-amd-epyc.yaml
+  for s in 0329 0403 0448 0800 1236 1255 1315 1337 2005 2223; do one "repeat-$s" "$CV/repeat-$s/runs" "$CV/repeat-$s/profile.yaml"; done
+  one busiest-0157 results/cpu/busiest/runs results/cpu/busiest/profile.yaml
+  one busiest-0315 results/cpu/busiest/repeat-0315/runs results/cpu/busiest/repeat-0315/profile.yaml
+  for d in results/cpu/busiest/session-*/; do
+    d=${d%/}
+    one "$(basename "$d")" "$d/runs" "$d/profile.yaml"
+  done
+  for s in 0156 0444 0547 0846 0950 1144 1227 1435 1513 2032; do
+    one "repeat-xeon-$s" "$CV/repeat-xeon-$s/runs" "$CV/repeat-xeon-$s/profile.yaml"
+  done
+} > "$T/list"
+python3 "$HERE/summarize.py" "$T/list" > "$HERE/summary.txt"
+cat "$HERE/summary.txt"
