@@ -243,6 +243,22 @@ quiet = ("above", "unknown", "none", "gpu")  # a GPU run's snapshot copy is devi
 assert not any("non-temporal" in n for name in quiet for n in notes(name)), {name: notes(name) for name in quiet}
 PY
   grep -q "non-temporal-store threshold" "$T/nt-below.txt" || { echo "the regime note is not printed:"; cat "$T/nt-below.txt"; exit 1; }
+  # A profile from another machine: a note naming what differs (CPU model, CPU count, kernel;
+  # "Linux " before the kernel's release is the profile's way of writing it); none for the
+  # session's own profile.
+  sed -e 's/^  kernel: .*/  kernel: "Linux 9.9.9-other"/' -e 's/^  logical_cpus: .*/  logical_cpus: 64/' "$PROF" > "$T/other-machine.yaml"
+  for p in "$PROF" "$T/other-machine.yaml"; do
+    rc=0; "$SIM" compare "$RUN" --profile "$p" --no-engine --json "$T/machine.json" > /dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "compare with $p: exit $rc"; exit 1; }
+    python3 - "$T/machine.json" "$p" "$PROF" <<'PY'
+import json, sys
+notes = [n for n in json.load(open(sys.argv[1]))["runs"][0]["notes"] if "another machine" in n]
+if sys.argv[2] == sys.argv[3]:
+    assert not notes, notes
+else:
+    assert len(notes) == 1 and "CPUs 64 there, 2 here; kernel 9.9.9-other there, 6.18.44-fc-v595 here" in notes[0], notes
+PY
+  done
   # Where the ranks retrieved (real/'s cpu_at_agreed): a run whose own-memory retrievals began
   # with more ranks on one CPU than an even spread says how many; none for the same run spread
   # evenly, nor for a run that does not record CPUs.

@@ -141,6 +141,27 @@ std::optional<std::string> crowded_cpu_note(const MeasuredRun& run, bool profile
          " (docs/VALIDATION.md \"Own-memory retrievals by layout\")";
 }
 
+// A profile calibrated on another machine than the run's predicts that machine's costs. Told
+// by what both record: CPU model, CPU count, kernel (the host name is left out: a cluster's
+// nodes differ in name, not in kind). The kernel build also tells apart VMs that report one
+// CPU model from different hardware (docs/VALIDATION.md "A faster host under the same name").
+std::optional<std::string> other_machine_note(const HostCosts& k, const MeasuredRun& run) {
+  const auto without_os = [](std::string s) { return s.rfind("Linux ", 0) == 0 ? s.substr(6) : s; };
+  std::vector<std::string> differences;
+  const auto differ = [&](const std::string& what, const std::string& profile, const std::string& ran) {
+    if (!profile.empty() && !ran.empty() && profile != ran) differences.push_back(what + " " + profile + " there, " + ran + " here");
+  };
+  differ("CPU", k.cpu_model, run.cpu_model);
+  if (k.logical_cpus > 0 && run.cpu_count > 0)
+    differ("CPUs", std::to_string(k.logical_cpus), std::to_string(run.cpu_count));
+  differ("kernel", without_os(k.kernel), without_os(run.kernel));
+  if (differences.empty()) return std::nullopt;
+  std::string list;
+  for (const std::string& d : differences) list += (list.empty() ? "" : "; ") + d;
+  return "the profile was calibrated on another machine than this run's (" + list +
+         "): its costs are that machine's; calibrate where the runs ran to compare like with like";
+}
+
 // Runs of one preset and strategy (e.g. two checkpoint intervals) are told apart by their file.
 void disambiguate_labels(std::vector<RunComparison>& comparisons) {
   std::map<std::string, int> uses;
@@ -194,6 +215,7 @@ int compare_command(const CompareOptions& o) {
     } else if (auto note = memcpy_regime_note(costs, runs[i])) {
       comparisons[i].notes.push_back(*note);
     }
+    if (auto note = other_machine_note(costs, runs[i])) comparisons[i].notes.push_back(*note);
     if (auto note = crowded_cpu_note(runs[i], profile_has_layouts, o.charge_layouts, o.min_phase_s)) comparisons[i].notes.push_back(*note);
   }
   disambiguate_labels(comparisons);

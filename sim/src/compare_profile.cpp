@@ -33,6 +33,8 @@ HostCosts load_host_costs(const std::string& path) {
     const YAML::Node m = file.get("machine");
     if (m.IsMap()) {
       if (m["logical_cpus"]) c.logical_cpus = static_cast<int>(scalar_int(m["logical_cpus"], path, "'logical_cpus'"));
+      if (m["cpu_model"]) c.cpu_model = scalar_text(m["cpu_model"], path, "'cpu_model'");
+      if (m["kernel"]) c.kernel = scalar_text(m["kernel"], path, "'kernel'");
       if (m["memcpy_non_temporal_threshold_bytes"]) {
         c.memcpy_non_temporal_threshold_bytes =
             scalar_int(m["memcpy_non_temporal_threshold_bytes"], path, "'memcpy_non_temporal_threshold_bytes'");

@@ -122,6 +122,7 @@ MeasuredRun load_measured_run(const std::string& path) {
   if (m.threads < 1) m.threads = std::max(1, m.cpu_count);  // --threads 0: all online CPUs
   m.cpu_model = env.value("cpu_model", "");
   m.host = env.value("host", "");
+  m.kernel = env.value("kernel", "");
   m.image_bytes = static_cast<double>(r.integer(root, "checkpoint_bytes_per_rank", "the file"));
   if (!(m.image_bytes > 0)) r.fail("checkpoint_bytes_per_rank must be > 0");
   const json& it = r.at(root, "iteration", "the file");

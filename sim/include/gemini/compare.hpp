@@ -32,6 +32,8 @@ struct HostCosts {
   std::string path, name, source;
   std::string date_utc;  // when it was calibrated (empty in hand-written profiles)
   int logical_cpus = 0;
+  // machine: where it was calibrated (empty where the profile does not say).
+  std::string cpu_model, kernel;
   // machine: from this size up the calibrating host's glibc memcpy used non-temporal stores,
   // cheaper per byte than below (docs/CALIBRATION.md "The fit"); 0: unknown or an older profile.
   int64_t memcpy_non_temporal_threshold_bytes = 0;
@@ -114,7 +116,7 @@ struct MeasuredFailure {
 
 struct MeasuredRun {
   std::string path;
-  std::string preset, strategy, placement, cpu_model, host;
+  std::string preset, strategy, placement, cpu_model, host, kernel;
   std::string device = "cpu";  // cpu, cuda or cuda:N
   int gpus_used = 1;           // cuda: the GPUs the ranks ran on (real/: LOCAL_RANK % GPUs for "cuda")
   int threads = 1;             // per rank: intra-op and checksum threads
