@@ -8,6 +8,7 @@
 # varies from round to round and drifts from minute to minute on this VM's disk
 # (results/cpu/disk-drift).
 # Usage: bash results/cpu/compare-vm/run_all.sh [BUILD_DIR] [OUT_DIR]
+#   RUNS: the runs to make, in that order (default: all seven, tiny then small, as below)
 set -euo pipefail
 B=${1:-build-compare}
 OUT=${2:-results/cpu/compare-vm}
@@ -23,9 +24,17 @@ run() {
     --out "$OUT/runs/$name.json" > "$OUT/runs/$name.log" 2>&1
   echo "done $name"
 }
-for preset in tiny small; do
-  run "$preset-disk" "$preset" disk 5
-  run "$preset-memory" "$preset" memory 5 --persistent-interval 10
-  run "$preset-gemini" "$preset" gemini 5 --replicas 2 --persistent-interval 10
+# named NAME: the run of that name (PRESET-STRATEGY, or small-disk-every10)
+named() {
+  local preset=${1%%-*} kind=${1#*-}
+  case "$kind" in
+    disk) run "$1" "$preset" disk 5 ;;
+    memory) run "$1" "$preset" memory 5 --persistent-interval 10 ;;
+    gemini) run "$1" "$preset" gemini 5 --replicas 2 --persistent-interval 10 ;;
+    disk-every10) run "$1" "$preset" disk 10 ;;
+    *) echo "unknown run '$1'" >&2; exit 2 ;;
+  esac
+}
+for name in ${RUNS:-tiny-disk tiny-memory tiny-gemini small-disk small-memory small-gemini small-disk-every10}; do
+  named "$name"
 done
-run small-disk-every10 small disk 10
