@@ -62,7 +62,7 @@ class MemoryStore final : public CheckpointStore {
   void commit(int slot);
   // Whether the next save goes into a slot this process has neither written nor read: its
   // pages are then faulted into the process's page tables during the copy, which makes such a
-  // save several times slower than one into a slot it touched (docs/REAL.md "save_memory").
+  // save several times slower than one into a slot it touched (docs/REAL.md, `phases`).
   bool next_save_into_untouched_slot() const;
 
   std::string name() const { return name_; }  // shm name ("/gemini-<job>-r<rank>") or file path
