@@ -197,6 +197,26 @@ if "$PY" "$SRC/results/cpu/compare-vm/reproducibility/lone_at_size.py" "$T/trial
   ! grep -q "do not grow with size" "$T/trial.err"; then
   echo "lone_at_size.py wrote a line through falling medians"; cat "$T/trial.err"; exit 1
 fi
+# Memory saves split by slot from event logs without real/'s flag (runs before 2026-12-08): on a
+# run that reports the split itself (six failures, both kinds of recovery), the rule must give
+# real/'s own phases exactly.
+RUN="$SRC/results/cpu/busiest/session-20261208-0032/runs/small-gemini"
+mkdir "$T/noflag"
+for f in "$RUN".events/*.events.jsonl; do
+  "$PY" -c "import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line); e.pop('memory_untouched_slot', None); print(json.dumps(e))" "$f" > "$T/noflag/$(basename "$f")"
+done
+"$PY" -c "import json, sys; d = json.load(open(sys.argv[1]))
+for k in ('save_memory_untouched_slot_s', 'save_memory_touched_slot_s'): del d['phases'][k]
+json.dump(d, open(sys.argv[2], 'w'))" "$RUN.json" "$T/noflag.json"
+"$PY" "$SRC/results/cpu/memory-saves-by-slot/split_saves.py" "$T/noflag.json" "$T/noflag" "$T/split.json"
+"$PY" -c "import json, sys
+own, split = (json.load(open(p))['phases'] for p in sys.argv[1:3])
+for k in ('save_memory_untouched_slot_s', 'save_memory_touched_slot_s'):
+    assert own[k]['count'] == split[k]['count'] and abs(own[k]['median_s'] - split[k]['median_s']) < 1e-12, (k, own[k], split[k])
+assert own['save_memory_untouched_slot_s']['count'] == 38, own" "$RUN.json" "$T/split.json" ||
+  { echo "split_saves.py does not reproduce real/'s split"; exit 1; }
 # Where ranks retrieved: one made-up recovery with three ranks on CPU 1 and one alone on CPU 0,
 # nobody moved, plus a made-up benchmark with one crowded round (a process moved) and one even.
 "$PY" -c "import json, sys
