@@ -117,10 +117,12 @@ void add_save_rows(RunComparison& out, const RunCosts& c, const Replay& p, doubl
                                 : std::string("host memcpy of the image")));
   out.rows.push_back(row("snapshot_checksum_s", "closed-form", run, p.sums, threshold_s,
                          "XXH64 of the image on " + std::to_string(c.threads) + " thread(s) per rank"));
-  if (!p.memory_saves.empty()) {
+  std::vector<double> memory_saves = p.memory_saves_untouched_slot;
+  memory_saves.insert(memory_saves.end(), p.memory_saves_touched_slot.begin(), p.memory_saves_touched_slot.end());
+  if (!memory_saves.empty()) {
     const std::string fresh_note = std::string("fresh mapping") +
                                    (measured_with(k.shm_write_fresh_concurrent, R) ? " (concurrent fresh writers)" : "");
-    out.rows.push_back(row("save_memory_s", "closed-form", run, p.memory_saves, threshold_s,
+    out.rows.push_back(row("save_memory_s", "closed-form", run, memory_saves, threshold_s,
                            "copy into the shm slot, per rank: " + fresh_note +
                                " for a process's first save and its second unless it restored from its own memory, "
                                "else memcpy"));

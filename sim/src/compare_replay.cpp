@@ -114,7 +114,6 @@ Replay replay_run(const RunCosts& costs) {
           mem_s[static_cast<size_t>(r)] = fresh ? costs.mem_fresh_s : costs.mem_mapped_s;
           (fresh ? out.memory_saves_untouched_slot : out.memory_saves_touched_slot).push_back(mem_s[static_cast<size_t>(r)]);
         }
-        out.memory_saves.insert(out.memory_saves.end(), mem_s.begin(), mem_s.end());
       }
       std::vector<double> d_s(static_cast<size_t>(R), 0.0);
       if (persist) {

@@ -24,8 +24,9 @@ struct FailurePrediction {
 
 // Predicted seconds, one entry per rank and save (stalls, stores) or per save (copies).
 struct Replay {
-  std::vector<double> stall, copies, sums, memory_saves, disk_saves, puts, backgrounds;
-  // The memory saves into a slot the rank's process had not touched yet, and the rest.
+  std::vector<double> stall, copies, sums, disk_saves, puts, backgrounds;
+  // The memory saves into a slot the rank's process had not touched yet, and the rest (together:
+  // every memory save).
   std::vector<double> memory_saves_untouched_slot, memory_saves_touched_slot;
   std::vector<double> frequent_stalls;  // the memory strategies' slowest rank per frequent save
   std::vector<double> stall_memory_only, stall_with_disk;  // per rank, the memory strategies' two kinds
