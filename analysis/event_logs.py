@@ -20,3 +20,28 @@ def events(path):
                 yield json.loads(line)
             except json.JSONDecodeError:
                 continue
+
+
+def run_events(run_dir):
+    """Every rank's events of one run, rank after rank."""
+    return [e for path in rank_files(run_dir) for e in events(path)]
+
+
+def memory_saves_with_slot_rule(run_events_list):
+    """Each memory save of a run with the slot the model says it went into: (event, untouched).
+
+    A memory store has two slots. A process's first memory save goes into a slot it has neither
+    written nor read, its second too unless it restored from its own memory (the slot it read),
+    and every later one into a slot it wrote before. This is the rule sim/'s model prices saves
+    by (fresh mapping vs memcpy); real/ reports the same per save as memory_untouched_slot, and
+    tests/compare_test.sh checks that the two agree. Saves are grouped by process: (rank, gen)."""
+    tier = {(e["rank"], e["gen"]): e["tier"] for e in run_events_list if e["e"] == "recovery"}
+    by_process = {}
+    for e in run_events_list:
+        if e["e"] == "save" and e["memory"]:
+            by_process.setdefault((e["rank"], e["gen"]), []).append(e)
+    out = []
+    for key, saves in by_process.items():
+        for n, e in enumerate(sorted(saves, key=lambda e: e["iteration"])):
+            out.append((e, n == 0 or (n == 1 and tier.get(key) != "memory")))
+    return out

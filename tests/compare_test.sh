@@ -20,25 +20,19 @@ e2e)
     --dir "$T/disk" --run-dir "$T/events" --out "$T/run.json" > "$T/launch.log" 2>&1 || { cat "$T/launch.log"; exit 1; }
   "$CALIB" --quick --benchmarks cpu --time-limit-s 4 --dir "$T" --out-json "$T/cal.json" \
     --out-profile "$T/profile.yaml" --quiet || { echo "gemini-calibrate failed"; exit 1; }
-  # The memory saves split by slot: each rank's first save in a generation goes into a slot its
-  # process has not touched, its second too unless it restored from its own memory (the rule
-  # compare's model uses); the run's phases count each kind.
-  python3 - "$T/run.json" "$T/events" <<'PY'
-import collections, glob, json, os, sys
+  # The memory saves split by slot: real/'s flag on every save agrees with the model's rule
+  # (analysis/event_logs.py memory_saves_with_slot_rule), and the run's phases count each kind.
+  python3 - "$T/run.json" "$T/events" "$SRC/analysis" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[3])
+from event_logs import memory_saves_with_slot_rule, run_events
 phases = json.load(open(sys.argv[1]))["phases"]
 untouched, touched = phases["save_memory_untouched_slot_s"]["count"], phases["save_memory_touched_slot_s"]["count"]
 assert untouched + touched == phases["save_memory_s"]["count"] and touched > 0, phases
-events = [json.loads(l) for f in glob.glob(os.path.join(sys.argv[2], "**", "*.events.jsonl"), recursive=True) for l in open(f)]
-tier = {(e["rank"], e["gen"]): e["tier"] for e in events if e["e"] == "recovery"}
-saves = collections.defaultdict(list)
-for e in events:
-    if e["e"] == "save" and e["memory"]:
-        saves[(e["rank"], e["gen"])].append(e)
-assert sum(len(v) for v in saves.values()) == untouched + touched, saves.keys()
-for key, v in saves.items():
-    for n, e in enumerate(sorted(v, key=lambda e: e["iteration"])):
-        expected = n == 0 or (n == 1 and tier.get(key) != "memory")
-        assert e["memory_untouched_slot"] == expected, (key, n, tier.get(key), e)
+saves = memory_saves_with_slot_rule(run_events(sys.argv[2]))
+assert len(saves) == untouched + touched, len(saves)
+for e, rule in saves:
+    assert e["memory_untouched_slot"] == rule, (rule, e)
 print("memory saves: %d into untouched slots, %d into touched ones" % (untouched, touched))
 PY
   # Loose bound: the CI machine is loaded and tiny phases are short; the 15% target is checked

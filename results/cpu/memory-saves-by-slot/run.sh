@@ -4,9 +4,14 @@
 # logs, where the run predates real/ reporting it), then gemini-sim compare with the session's
 # own profile, and summarize.py tabulates save_memory_s (the mixture) against the two kinds.
 # Usage: bash results/cpu/memory-saves-by-slot/run.sh [BUILD_DIR]
+#   LONE_SHARED=1: each profile without its concurrent fresh writers (shm_write_fresh_concurrent),
+#   so that compare prices a save into an untouched slot as one writer's cost times the ranks'
+#   CPU share (ranks / CPUs); into summary-lone-shared.txt.
 set -euo pipefail
 B=${1:-build}
 HERE=results/cpu/memory-saves-by-slot
+SUMMARY=$HERE/summary.txt
+[ "${LONE_SHARED:-0}" = 1 ] && SUMMARY=$HERE/summary-lone-shared.txt
 CV=results/cpu/compare-vm
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -16,8 +21,13 @@ one() {  # LABEL RUNS_DIR PROFILE_YAML
     python3 "$HERE/split_saves.py" "$2/$run.json" "$2/$run.events" "$T/$1-$run.json"
     files+=("$T/$1-$run.json")
   done
-  "$B/sim/gemini-sim" compare "${files[@]}" --profile "$3" --no-engine --json "$T/$1.cmp.json" > /dev/null || [ $? -eq 1 ]
-  echo "$1 $T/$1.cmp.json"
+  local profile=$3
+  if [ "${LONE_SHARED:-0}" = 1 ]; then
+    profile=$T/$1.profile.yaml
+    grep -v '^ *shm_write_fresh_concurrent:' "$3" > "$profile"
+  fi
+  "$B/sim/gemini-sim" compare "${files[@]}" --profile "$profile" --no-engine --json "$T/$1.cmp.json" > /dev/null || [ $? -eq 1 ]
+  echo "$1 $T/$1.cmp.json $2 ${3%.yaml}.json"
 }
 {
   one main-1946 "$CV/runs" calibrate/profiles/cpu-amd-epyc.yaml
@@ -32,5 +42,6 @@ one() {  # LABEL RUNS_DIR PROFILE_YAML
     one "repeat-xeon-$s" "$CV/repeat-xeon-$s/runs" "$CV/repeat-xeon-$s/profile.yaml"
   done
 } > "$T/list"
-python3 "$HERE/summarize.py" "$T/list" > "$HERE/summary.txt"
-cat "$HERE/summary.txt"
+python3 "$HERE/summarize.py" "$T/list" > "$SUMMARY"
+cat "$SUMMARY"
+[ "${LONE_SHARED:-0}" = 1 ] || python3 "$HERE/concurrency.py" "$T/list" > "$HERE/concurrency.txt"

@@ -4,18 +4,19 @@
 real/ reports save_memory_untouched_slot_s / save_memory_touched_slot_s since 2026-12-08 (a save
 into a slot its process had neither written nor restored from, and the rest). Older runs have
 only their mixture, save_memory_s. Their event logs say per save its rank, generation, iteration
-and memory_s, and per generation where each rank restored from; real/'s flag follows one rule,
-checked on every save of tests/compare_test.sh's e2e run: a process's first memory save goes into
-an untouched slot, its second too unless it restored from its own memory. This writes the two
-phases by that rule (median, p10, p90, count as real/'s launch report computes them).
+and memory_s, and per generation where each rank restored from; real/'s flag follows one rule
+(analysis/event_logs.py memory_saves_with_slot_rule), checked on every save of
+tests/compare_test.sh's e2e run. This writes the two phases by that rule, or by the flag where the
+logs have it (median, p10, p90, count as real/'s launch report computes them).
 
 Usage: split_saves.py RUN.json RUN.events/ OUT.json
 """
-import glob
 import json
 import os
 import sys
-from collections import defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "analysis"))
+from event_logs import memory_saves_with_slot_rule, run_events  # noqa: E402
 
 
 def spread(values):
@@ -34,17 +35,10 @@ def spread(values):
 def main():
     run_path, events_dir, out_path = sys.argv[1:4]
     run = json.load(open(run_path))
-    events = [json.loads(line) for f in sorted(glob.glob(os.path.join(events_dir, "*.events.jsonl"))) for line in open(f)]
-    tier = {(e["rank"], e["gen"]): e["tier"] for e in events if e["e"] == "recovery"}
-    saves = defaultdict(list)
-    for e in events:
-        if e["e"] == "save" and e["memory"]:
-            saves[(e["rank"], e["gen"])].append(e)
     kinds = {"save_memory_untouched_slot_s": [], "save_memory_touched_slot_s": []}
-    for key, v in saves.items():
-        for n, e in enumerate(sorted(v, key=lambda e: e["iteration"])):
-            untouched = e.get("memory_untouched_slot", n == 0 or (n == 1 and tier.get(key) != "memory"))
-            kinds["save_memory_untouched_slot_s" if untouched else "save_memory_touched_slot_s"].append(e["memory_s"])
+    for e, untouched in memory_saves_with_slot_rule(run_events(events_dir)):
+        untouched = e.get("memory_untouched_slot", untouched)
+        kinds["save_memory_untouched_slot_s" if untouched else "save_memory_touched_slot_s"].append(e["memory_s"])
     total = sum(len(v) for v in kinds.values())
     if total and total != run["phases"]["save_memory_s"]["count"]:
         sys.exit(f"{run_path}: {total} memory saves in the event logs, {run['phases']['save_memory_s']['count']} in the run")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tabulates the memory-save rows of compare JSONs: the mixture save_memory_s against its two kinds.
 
-Usage: summarize.py LIST (lines "LABEL COMPARE.json", from run.sh)
+Usage: summarize.py LIST (lines "LABEL COMPARE.json ...", from run.sh)
 """
 import json
 import statistics
@@ -21,7 +21,7 @@ def main():
     print("are not checked by compare; '*' marks an error beyond 15% on a checked row.\n")
     header = f"{'session':<26}{'run':<14}" + "".join(f"{SHORT[r]:>34}" for r in ROWS)
     print(header)
-    for label, path in sessions:
+    for label, path, *_ in sessions:
         for run in json.load(open(path))["runs"]:
             phases = {p["phase"]: p for p in run["phases"] if p["method"] == "closed-form"}
             cells = []
