@@ -19,7 +19,7 @@ status=0
 for target in scenario:1 sweep:2 failure_log:3; do
   name=${target%%:*} id=${target##*:}
   bin="$build/fuzz_$name"
-  clang++ -std=c++17 -fsanitize=fuzzer $flags -DGEMINI_FUZZ_TARGET="$id" -DGEMINI_SOURCE_DIR="\"$root\"" -I"$root/sim/include" \
+  clang++ -std=c++17 -fsanitize=fuzzer $flags -DGEMINI_FUZZ_TARGET="$id" -DGEMINI_SOURCE_DIR="\"$root\"" -I"$root/sim/include" -I"$root/profile_format/include" \
     "$root/tests/fuzz/fuzz_inputs.cpp" "$build/sim/libgemini_core.a" -lyaml-cpp -o "$bin"
   work="$build/corpus-$name"
   rm -rf "$work" && mkdir -p "$work"

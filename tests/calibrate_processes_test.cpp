@@ -17,11 +17,12 @@
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "memory_streamers.hpp"
+#include "gemini/profile_fields.hpp"
 
 namespace detail = gemini::calibrate::detail;
 using gemini::calibrate::allowed_cpus;
 using gemini::calibrate::busiest_cpu_layouts;
-using gemini::calibrate::busiest_retrieval_benchmark;
+using gemini::profile::busiest_retrieval_benchmark;
 
 TEST(calibrate_processes_test, prepare_state_reaches_fn_in_the_same_child) {
   double mine = -1;
@@ -74,6 +75,8 @@ TEST(calibrate_processes_test, busiest_layouts_go_from_even_to_all_on_one_cpu) {
   EXPECT_THROW(busiest_cpu_layouts(4, {}), std::invalid_argument);
   EXPECT_THROW(busiest_cpu_layouts(0, {0}), std::invalid_argument);
   EXPECT_EQ(busiest_retrieval_benchmark(3), "memory-retrieval-busiest-3");
+  EXPECT_EQ(gemini::profile::busiest_retrieval_field_of(busiest_retrieval_benchmark(3)), "memory_retrieval_busiest_3");
+  EXPECT_EQ(gemini::profile::busiest_retrieval_field_of("memory-retrieval-concurrent"), "");
   const std::vector<int> mine = allowed_cpus();
   ASSERT_FALSE(mine.empty());
   EXPECT_TRUE(std::is_sorted(mine.begin(), mine.end()));

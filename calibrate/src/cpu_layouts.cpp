@@ -33,6 +33,4 @@ std::vector<std::vector<int>> busiest_cpu_layouts(int processes, const std::vect
   return layouts;
 }
 
-std::string busiest_retrieval_benchmark(int busiest) { return "memory-retrieval-busiest-" + std::to_string(busiest); }
-
 }  // namespace gemini::calibrate

@@ -4,9 +4,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <sstream>
 #include <utility>
+
+#include "gemini/profile_fields.hpp"
 
 namespace gemini::calibrate {
 
@@ -32,42 +33,6 @@ std::string stats_flow(double bytes, const Stats& s) {
   return "{bytes: " + num(bytes) + ", median_s: " + num(s.median_s) + ", p10_s: " + num(s.p10_s) +
          ", p90_s: " + num(s.p90_s) + ", count: " + std::to_string(s.count) + "}";
 }
-
-// Benchmarks whose fit sets a field of the simulator's HardwareProfile (or a calibrated extra),
-// with the name of the fitted rate (bytes per second unless the size axis is something else).
-struct HardwareField {
-  const char* benchmark;
-  const char* field;
-  const char* rate_key = "bandwidth_bytes_per_s";
-};
-const HardwareField kHardwareFields[] = {
-    {"gpu-d2h-pinned", "gpu_to_cpu"},
-    {"gpu-h2d-pinned", "cpu_to_gpu"},
-    {"gpu-d2h-pageable", "gpu_to_cpu_pageable"},
-    {"gpu-h2d-pageable", "cpu_to_gpu_pageable"},
-    {"gpu-d2d", "gpu_memory_copy"},
-    {"disk-write", "local_disk_write"},
-    {"disk-read-cold", "local_disk_read"},
-    {"disk-write-concurrent", "local_disk_write_concurrent"},
-    {"disk-read-cold-concurrent", "local_disk_read_concurrent"},
-    {"disk-read-cold-beside-memory", "local_disk_read_beside_memory"},
-    {"host-memcpy", "host_memcpy"},
-    {"tcp-loopback", "loopback_tcp"},
-    {"tcp-loopback-fresh", "loopback_tcp_fresh"},
-    {"tcp-loopback-concurrent", "loopback_tcp_concurrent"},
-    {"checksum-xxh64", "checksum"},
-    {"shm-write-fresh", "shm_write_fresh"},
-    {"shm-write-fresh-concurrent", "shm_write_fresh_concurrent"},
-    {"shm-read-fresh", "shm_read_fresh"},
-    {"memory-retrieval-concurrent", "memory_retrieval_concurrent"},
-    {"host-memcpy-concurrent", "host_memcpy_concurrent"},
-    {"checksum-xxh64-concurrent", "checksum_concurrent"},
-    {"model-capture", "serialize"},
-    {"model-restore", "deserialize"},
-    {"model-iteration", "model_flop_rate", "flop_per_s"},
-};
-
-const char* const kBusiestPrefix = "memory-retrieval-busiest-";
 
 // One fitted line of the `hardware:` block, where the benchmark has one.
 void write_hardware_field(std::ostringstream& y, const BenchmarkResult& b, const std::string& field,
@@ -178,13 +143,12 @@ std::string to_profile_yaml(const CalibrationRun& run, const std::string& profil
       << "  gpus_per_machine: " << m.gpus.size() << "\n"
       << "  gpu_memory_bytes: " << num(m.gpus.front().memory_bytes) << "\n";
   }
-  for (const auto& [bench, field, rate_key] : kHardwareFields)
+  for (const auto& [bench, field, rate_key] : profile::kFittedFields)
     if (const BenchmarkResult* b = run.find(bench)) write_hardware_field(y, *b, field, rate_key);
   // memory-retrieval-busiest-K, one per layout it measured: memory_retrieval_busiest_K.
   for (const BenchmarkResult& b : run.benchmarks)
-    if (b.name.rfind(kBusiestPrefix, 0) == 0)
-      write_hardware_field(y, b, "memory_retrieval_busiest_" + b.name.substr(std::strlen(kBusiestPrefix)),
-                           "bandwidth_bytes_per_s");
+    if (const std::string field = profile::busiest_retrieval_field_of(b.name); !field.empty())
+      write_hardware_field(y, b, field, "bandwidth_bytes_per_s");
 
   y << "benchmarks:\n";
   for (const auto& b : run.benchmarks) {

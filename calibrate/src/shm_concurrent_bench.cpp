@@ -12,6 +12,7 @@
 #include "buffer.hpp"
 #include "concurrent.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
+#include "gemini/profile_fields.hpp"
 #include "shm_file.hpp"
 
 namespace gemini::calibrate {
@@ -135,7 +136,7 @@ std::vector<BenchmarkResult> bench_memory_retrieval_busiest(const SweepConfig& c
   std::vector<BenchmarkResult> out;
   for (const std::vector<int>& layout : busiest_cpu_layouts(processes, allowed_cpus())) {
     const int busiest = detail::busiest_cpu_count(layout);
-    out.push_back(memory_retrieval(cfg, processes, busiest_retrieval_benchmark(busiest), layout, progress));
+    out.push_back(memory_retrieval(cfg, processes, profile::busiest_retrieval_benchmark(busiest), layout, progress));
     out.back().extra["pinned_busiest_cpu_processes"] = busiest;
     out.back().description += " (" + std::to_string(busiest) + " of them on one CPU)";
   }

@@ -99,18 +99,18 @@ std::optional<LinearCost> secant_at(const std::vector<MeasuredSize>& sizes, doub
 HostCosts costs_at_size(const HostCosts& fitted, const CalibrationMedians& m, double bytes,
                         std::vector<std::string>* replaced) {
   HostCosts c = fitted;
-  for (const LinearKey& k : kRequiredCosts) replace_with_secant(&(c.*k.cost), m, k.benchmark, bytes, false, replaced);
+  for (const LinearKey& k : kRequiredCosts) replace_with_secant(&(c.*k.cost), m, k.benchmark(), bytes, false, replaced);
   if (c.has_gpu)
-    for (const LinearKey& k : kGpuCosts) replace_with_secant(&(c.*k.cost), m, k.benchmark, bytes, false, replaced);
+    for (const LinearKey& k : kGpuCosts) replace_with_secant(&(c.*k.cost), m, k.benchmark(), bytes, false, replaced);
   for (const OptionalKey& k : kOptionalCosts)
-    if (c.*k.cost) replace_with_secant(&*(c.*k.cost), m, k.benchmark, bytes, false, replaced);
+    if (c.*k.cost) replace_with_secant(&*(c.*k.cost), m, k.benchmark(), bytes, false, replaced);
   const auto replace_concurrent = [&](ConcurrentCost& cc, const std::string& benchmark) {
     if (cc.concurrency == 0) return;
     replace_with_secant(&cc.each, m, benchmark, bytes, false, replaced);
     if (cc.slowest) replace_with_secant(&*cc.slowest, m, benchmark, bytes, true, replaced);
   };
-  for (const ConcurrentKey& k : kConcurrentCosts) replace_concurrent(c.*k.cost, k.benchmark);
-  for (auto& [busiest, cc] : c.memory_retrieval_busiest) replace_concurrent(cc, busiest_retrieval_benchmark(busiest));
+  for (const ConcurrentKey& k : kConcurrentCosts) replace_concurrent(c.*k.cost, k.benchmark());
+  for (auto& [busiest, cc] : c.memory_retrieval_busiest) replace_concurrent(cc, profile::busiest_retrieval_benchmark(busiest));
   return c;
 }
 

@@ -41,16 +41,16 @@ HostCosts load_host_costs(const std::string& path) {
       }
     }
   }
-  for (const LinearKey& k : kRequiredCosts) c.*k.cost = read_cost(h, k.key, k.benchmark);
+  for (const LinearKey& k : kRequiredCosts) c.*k.cost = read_cost(h, k.key, k.benchmark());
   for (const OptionalKey& k : kOptionalCosts)
     if (h.has(k.key)) c.*k.cost = read_profile_cost(h, k.key);
   for (const ConcurrentKey& k : kConcurrentCosts)
     if (h.has(k.key)) c.*k.cost = read_concurrent_profile_cost(h, k.key);
-  for (int busiest = 1; busiest <= kMaxBusiestCpuProcesses; ++busiest)
-    if (h.has(busiest_retrieval_key(busiest)))
-      c.memory_retrieval_busiest[busiest] = read_concurrent_profile_cost(h, busiest_retrieval_key(busiest));
+  for (int busiest = 1; busiest <= profile::kMaxBusiestCpuProcesses; ++busiest)
+    if (const std::string key = profile::busiest_retrieval_field(busiest); h.has(key))
+      c.memory_retrieval_busiest[busiest] = read_concurrent_profile_cost(h, key);
   if (h.has(kGpuCosts[0].key) && h.has(kGpuCosts[1].key)) {
-    for (const LinearKey& k : kGpuCosts) c.*k.cost = read_cost(h, k.key, k.benchmark);
+    for (const LinearKey& k : kGpuCosts) c.*k.cost = read_cost(h, k.key, k.benchmark());
     c.has_gpu = true;
   }
   return c;

@@ -1,10 +1,12 @@
 // Calibrated hardware profiles (written by gemini-calibrate) applied to a scenario's hardware.
 #include "gemini/hardware_profile_file.hpp"
 
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "gemini/profile_fields.hpp"
 #include "gemini/yaml_reader.hpp"
 
 namespace gemini {
@@ -20,21 +22,13 @@ CalibratedProfile open_calibrated_profile(const std::string& path) {
   int format = 0;
   file.read_int("profile_format", &format);
   if (format != 1) file.fail("profile_format", "unsupported profile_format " + std::to_string(format) + " (this gemini-sim reads 1)");
-  std::vector<std::string> keys = {"cpu_memory_bytes", "gpu_model", "gpus_per_machine", "gpu_memory_bytes",
-      "gpu_to_cpu", "cpu_to_gpu", "gpu_to_cpu_pageable", "cpu_to_gpu_pageable",
-      "gpu_memory_copy", "local_disk_write", "local_disk_read", "host_memcpy",
-      "loopback_tcp", "loopback_tcp_fresh", "serialize", "checksum", "shm_write_fresh",
-      "shm_read_fresh", "local_disk_write_concurrent",
-      "local_disk_read_concurrent", "local_disk_read_beside_memory", "host_memcpy_concurrent",
-      "checksum_concurrent", "loopback_tcp_concurrent",
-      "shm_write_fresh_concurrent", "memory_retrieval_concurrent", "deserialize",
-      "model_flop_rate"};
-  for (int busiest = 1; busiest <= kMaxBusiestCpuProcesses; ++busiest) keys.push_back(busiest_retrieval_key(busiest));
+  std::vector<std::string> keys(std::begin(profile::kMachineFields), std::end(profile::kMachineFields));
+  for (const profile::FittedField& f : profile::kFittedFields) keys.push_back(f.field);
+  for (int busiest = 1; busiest <= profile::kMaxBusiestCpuProcesses; ++busiest)
+    keys.push_back(profile::busiest_retrieval_field(busiest));
   MapReader hardware = file.child("hardware", keys);
   return {std::move(file), std::move(hardware)};
 }
-
-std::string busiest_retrieval_key(int busiest) { return "memory_retrieval_busiest_" + std::to_string(busiest); }
 
 namespace {
 // `prefix` selects a second cost in the same map ("slowest_": slowest_alpha_s, ...).

@@ -1,19 +1,22 @@
-// Which profile key of HostCosts each gemini-calibrate benchmark measures: the one table that
-// load_host_costs (fitted lines) and costs_at_size (medians) both read.
+// Which HostCosts member each profile key fills: the one table that load_host_costs (fitted
+// lines) and costs_at_size (medians) both read. Each key's benchmark comes from the profile's
+// field list (profile_format/include/gemini/profile_fields.hpp), which gemini-calibrate writes by.
 #pragma once
 #include <optional>
 #include <string>
 
 #include "gemini/compare.hpp"
+#include "gemini/profile_fields.hpp"
 
 namespace gemini::compare {
 
-// One row of the table: a profile key, its benchmark, and the HostCosts member it fills.
+// One row of the table: a profile key and the HostCosts member it fills.
 template <class Cost>
 struct CostKey {
-  const char* key;        // in the profile's hardware: block
-  const char* benchmark;  // gemini-calibrate's name, also the --benchmarks hint in errors
+  const char* key;  // in the profile's hardware: block
   Cost HostCosts::*cost;
+  // gemini-calibrate's benchmark for it, also the --benchmarks hint in errors.
+  constexpr const char* benchmark() const { return profile::benchmark_of(key); }
 };
 using LinearKey = CostKey<LinearCost>;
 using OptionalKey = CostKey<std::optional<LinearCost>>;
@@ -21,36 +24,42 @@ using ConcurrentKey = CostKey<ConcurrentCost>;
 
 // Required in every profile compare reads.
 inline constexpr LinearKey kRequiredCosts[] = {
-    {"host_memcpy", "host-memcpy", &HostCosts::memcpy},
-    {"checksum", "checksum-xxh64", &HostCosts::checksum},
-    {"shm_write_fresh", "shm-write-fresh", &HostCosts::shm_write_fresh},
-    {"shm_read_fresh", "shm-read-fresh", &HostCosts::shm_read_fresh},
-    {"loopback_tcp", "tcp-loopback", &HostCosts::tcp},
-    {"local_disk_write", "disk-write", &HostCosts::disk_write},
-    {"local_disk_read", "disk-read-cold", &HostCosts::disk_read},
+    {"host_memcpy", &HostCosts::memcpy},
+    {"checksum", &HostCosts::checksum},
+    {"shm_write_fresh", &HostCosts::shm_write_fresh},
+    {"shm_read_fresh", &HostCosts::shm_read_fresh},
+    {"loopback_tcp", &HostCosts::tcp},
+    {"local_disk_write", &HostCosts::disk_write},
+    {"local_disk_read", &HostCosts::disk_read},
 };
 // Required together, and only for runs on a GPU.
 inline constexpr LinearKey kGpuCosts[] = {
-    {"gpu_to_cpu", "gpu-d2h-pinned", &HostCosts::gpu_to_cpu},
-    {"cpu_to_gpu", "gpu-h2d-pinned", &HostCosts::cpu_to_gpu},
+    {"gpu_to_cpu", &HostCosts::gpu_to_cpu},
+    {"cpu_to_gpu", &HostCosts::cpu_to_gpu},
 };
 inline constexpr OptionalKey kOptionalCosts[] = {
-    {"loopback_tcp_fresh", "tcp-loopback-fresh", &HostCosts::tcp_fresh},
+    {"loopback_tcp_fresh", &HostCosts::tcp_fresh},
 };
 inline constexpr ConcurrentKey kConcurrentCosts[] = {
-    {"host_memcpy_concurrent", "host-memcpy-concurrent", &HostCosts::memcpy_concurrent},
-    {"checksum_concurrent", "checksum-xxh64-concurrent", &HostCosts::checksum_concurrent},
-    {"local_disk_write_concurrent", "disk-write-concurrent", &HostCosts::disk_write_concurrent},
-    {"local_disk_read_concurrent", "disk-read-cold-concurrent", &HostCosts::disk_read_concurrent},
-    {"loopback_tcp_concurrent", "tcp-loopback-concurrent", &HostCosts::tcp_concurrent},
-    {"shm_write_fresh_concurrent", "shm-write-fresh-concurrent", &HostCosts::shm_write_fresh_concurrent},
-    {"memory_retrieval_concurrent", "memory-retrieval-concurrent", &HostCosts::memory_retrieval_concurrent},
-    {"local_disk_read_beside_memory", "disk-read-cold-beside-memory", &HostCosts::disk_read_beside_memory},
+    {"host_memcpy_concurrent", &HostCosts::memcpy_concurrent},
+    {"checksum_concurrent", &HostCosts::checksum_concurrent},
+    {"local_disk_write_concurrent", &HostCosts::disk_write_concurrent},
+    {"local_disk_read_concurrent", &HostCosts::disk_read_concurrent},
+    {"loopback_tcp_concurrent", &HostCosts::tcp_concurrent},
+    {"shm_write_fresh_concurrent", &HostCosts::shm_write_fresh_concurrent},
+    {"memory_retrieval_concurrent", &HostCosts::memory_retrieval_concurrent},
+    {"local_disk_read_beside_memory", &HostCosts::disk_read_beside_memory},
 };
 
-// The benchmark behind busiest_retrieval_key(K) (hardware_profile_file.hpp).
-inline std::string busiest_retrieval_benchmark(int busiest) {
-  return "memory-retrieval-busiest-" + std::to_string(busiest);
+// Every key is a fitted field of the profile, so it has a benchmark.
+template <class Key, size_t N>
+constexpr bool all_fitted(const Key (&keys)[N]) {
+  for (const Key& k : keys)
+    if (k.benchmark() == nullptr) return false;
+  return true;
 }
+static_assert(all_fitted(kRequiredCosts) && all_fitted(kGpuCosts) && all_fitted(kOptionalCosts) &&
+                  all_fitted(kConcurrentCosts),
+              "a HostCosts key that gemini-calibrate does not write (profile_fields.hpp)");
 
 }  // namespace gemini::compare

@@ -36,11 +36,6 @@ struct ConcurrentCost {
 };
 ConcurrentCost read_concurrent_profile_cost(const MapReader& hardware, const std::string& key);
 
-// memory-retrieval-busiest's results, one per count K (1 to this) of processes that began on the
-// busiest CPU: the hardware key memory_retrieval_busiest_K.
-inline constexpr int kMaxBusiestCpuProcesses = 256;
-std::string busiest_retrieval_key(int busiest);
-
 // Replaces the figures the profile measured (GPU-to-CPU copies, local disk, GPU memory) in
 // `hardware` and appends to its `source`; the rest stays as it was (datasheet figures or
 // overrides). Returns what it replaced. Throws ConfigError (profile file:line) on a bad profile.

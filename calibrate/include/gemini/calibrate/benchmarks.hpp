@@ -111,10 +111,8 @@ std::vector<int> allowed_cpus();
 // is process i's CPU. With more ranks than CPUs, a recovery's slowest own-memory retrieval is
 // set by how many ranks began on the busiest CPU (docs/VALIDATION.md "Where the ranks ran").
 std::vector<std::vector<int>> busiest_cpu_layouts(int processes, const std::vector<int>& cpus);
-// The name of the layout with `busiest` processes on one CPU: "memory-retrieval-busiest-K".
-std::string busiest_retrieval_benchmark(int busiest);
 // memory-retrieval-concurrent once per busiest_cpu_layouts(processes, allowed_cpus()) layout,
-// its processes pinned so: "memory-retrieval-busiest-K", K of them on one CPU. cfg.pin_cpus is
+// its processes pinned so: profile::busiest_retrieval_benchmark(K), K of them on one CPU. cfg.pin_cpus is
 // not used.
 std::vector<BenchmarkResult> bench_memory_retrieval_busiest(const SweepConfig& cfg, int processes, Progress& progress);
 
