@@ -47,16 +47,16 @@ TEST(calibrate_processes_test, children_report_their_cpus) {
   ASSERT_EQ(cpus.at_end.size(), 3u);
   for (int c : cpus.at_release) EXPECT_TRUE(c >= 0 && c < host_cpus) << c;
   for (int c : cpus.at_end) EXPECT_TRUE(c >= 0 && c < host_cpus) << c;
-  const int busiest = detail::busiest_cpu_count(cpus.at_release);
+  const int busiest = gemini::profile::busiest_cpu_count(cpus.at_release);
   EXPECT_GE(busiest, 1);
   EXPECT_LE(busiest, 3);
 }
 
 TEST(calibrate_processes_test, layout_counts) {
-  EXPECT_EQ(detail::busiest_cpu_count({0, 1, 1, 1}), 3);
-  EXPECT_EQ(detail::busiest_cpu_count({0, 1, 0, 1}), 2);
-  EXPECT_EQ(detail::busiest_cpu_count({-1, -1, 2}), 1);  // unknown CPUs share nothing
-  EXPECT_EQ(detail::busiest_cpu_count({}), 0);
+  EXPECT_EQ(gemini::profile::busiest_cpu_count({0, 1, 1, 1}), 3);
+  EXPECT_EQ(gemini::profile::busiest_cpu_count({0, 1, 0, 1}), 2);
+  EXPECT_EQ(gemini::profile::busiest_cpu_count({-1, -1, 2}), 1);  // unknown CPUs share nothing
+  EXPECT_EQ(gemini::profile::busiest_cpu_count({}), 0);
   EXPECT_EQ(detail::moved_count({{0, 1, 1, -1}, {0, 0, 1, 1}}), 1);  // -1: not known, not counted
   EXPECT_EQ(detail::moved_count({{0, 1}, {1, 0}}), 2);
 }
@@ -71,7 +71,7 @@ TEST(calibrate_processes_test, busiest_layouts_go_from_even_to_all_on_one_cpu) {
   const Layouts wide = busiest_cpu_layouts(4, {0, 1, 2, 3, 4, 5, 6, 7});
   ASSERT_EQ(wide.size(), 4u);
   EXPECT_EQ(wide.front(), (std::vector<int>{0, 1, 2, 3}));
-  for (size_t i = 0; i < wide.size(); ++i) EXPECT_EQ(detail::busiest_cpu_count(wide[i]), static_cast<int>(i) + 1);
+  for (size_t i = 0; i < wide.size(); ++i) EXPECT_EQ(gemini::profile::busiest_cpu_count(wide[i]), static_cast<int>(i) + 1);
   EXPECT_THROW(busiest_cpu_layouts(4, {}), std::invalid_argument);
   EXPECT_THROW(busiest_cpu_layouts(0, {0}), std::invalid_argument);
   EXPECT_EQ(busiest_retrieval_benchmark(3), "memory-retrieval-busiest-3");

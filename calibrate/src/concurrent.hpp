@@ -123,15 +123,6 @@ inline std::vector<double> run_processes_together(int n, const std::function<dou
   return seconds;
 }
 
-// The most of `cpus` (one entry per participant, -1 unknown) that share one CPU: with more
-// participants than CPUs, the slowest waits for the busiest CPU's turn-taking.
-inline int busiest_cpu_count(const std::vector<int>& cpus) {
-  int most = 0;
-  for (int c : cpus)
-    if (c >= 0) most = std::max(most, static_cast<int>(std::count(cpus.begin(), cpus.end(), c)));
-  return most;
-}
-
 // Keeps the calling process on `cpu` only (sched_setaffinity); throws when the kernel refuses.
 inline void pin_to_cpu(int cpu) {
   cpu_set_t set;

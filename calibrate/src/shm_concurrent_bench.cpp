@@ -118,7 +118,7 @@ BenchmarkResult memory_retrieval(const SweepConfig& cfg, int processes, const st
           landing = std::make_unique<detail::LandingSlot>(n, cfg.landing_resident);
         },
         &cpus);
-    busiest.push_back(detail::busiest_cpu_count(cpus.at_release));
+    busiest.push_back(profile::busiest_cpu_count(cpus.at_release));
     moved.push_back(detail::moved_count(cpus));
     return seconds;
   }, layout);
@@ -135,7 +135,7 @@ BenchmarkResult bench_memory_retrieval_concurrent(const SweepConfig& cfg, int pr
 std::vector<BenchmarkResult> bench_memory_retrieval_busiest(const SweepConfig& cfg, int processes, Progress& progress) {
   std::vector<BenchmarkResult> out;
   for (const std::vector<int>& layout : busiest_cpu_layouts(processes, allowed_cpus())) {
-    const int busiest = detail::busiest_cpu_count(layout);
+    const int busiest = profile::busiest_cpu_count(layout);
     out.push_back(memory_retrieval(cfg, processes, profile::busiest_retrieval_benchmark(busiest), layout, progress));
     out.back().extra["pinned_busiest_cpu_processes"] = busiest;
     out.back().description += " (" + std::to_string(busiest) + " of them on one CPU)";

@@ -2,13 +2,14 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
-#include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "gemini/compare.hpp"
+#include "gemini/profile_fields.hpp"
 
 namespace gemini::compare {
 namespace {
@@ -50,17 +51,15 @@ class Reader {
 // where (cpu_at_agreed >= 0): runs before 2026-11-29 22:50 do not.
 int busiest_cpu_ranks(const json& recovery) {
   if (!recovery.contains("ranks") || !recovery["ranks"].is_array() || recovery["ranks"].empty()) return 0;
-  std::map<int, int> on_cpu;
+  std::vector<int> cpus;
   for (const json& rank : recovery["ranks"]) {
     const int cpu = rank.is_object() && rank.contains("cpu_at_agreed") && rank["cpu_at_agreed"].is_number_integer()
                         ? rank["cpu_at_agreed"].get<int>()
                         : -1;
     if (cpu < 0) return 0;
-    ++on_cpu[cpu];
+    cpus.push_back(cpu);
   }
-  int most = 0;
-  for (const auto& [cpu, ranks] : on_cpu) most = std::max(most, ranks);
-  return most;
+  return profile::busiest_cpu_count(cpus);
 }
 
 }  // namespace

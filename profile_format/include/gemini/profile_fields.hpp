@@ -3,8 +3,10 @@
 // The one list both sides use, so that a benchmark renamed or added on one side cannot silently
 // stop reaching the other (docs/CALIBRATION.md describes the file).
 #pragma once
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gemini::profile {
 
@@ -63,6 +65,15 @@ inline std::string busiest_retrieval_benchmark(int busiest) {
 }
 inline std::string busiest_retrieval_field(int busiest) {
   return std::string(kBusiestRetrievalFieldPrefix) + std::to_string(busiest);
+}
+// K of a layout: the most of `cpus` (one entry per process, -1 unknown, not counted) that share
+// one CPU. gemini-calibrate pins its processes to layouts of each K and records it of the
+// unpinned rounds; gemini-sim counts it of a run's ranks to pick memory_retrieval_busiest_K.
+inline int busiest_cpu_count(const std::vector<int>& cpus) {
+  int most = 0;
+  for (int c : cpus)
+    if (c >= 0) most = std::max(most, static_cast<int>(std::count(cpus.begin(), cpus.end(), c)));
+  return most;
 }
 // The field a memory-retrieval-busiest-K benchmark fits; empty for any other benchmark.
 inline std::string busiest_retrieval_field_of(std::string_view benchmark) {
