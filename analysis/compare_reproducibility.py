@@ -11,8 +11,8 @@ session's checked rows at the same tolerance:
 A simulator can only be held to a tolerance the runs themselves keep from one session to the
 next; loo and pair measure that, in the same rows and at the same tolerance.
 Usage: python3 analysis/compare_reproducibility.py COMPARE_JSON...   (each named <session>.json;
-sessions named repeat-xeon-*: the Intel Xeon VM, the others: the AMD EPYC VM;
-results/cpu/compare-vm/reproducibility/run.sh)"""
+a machine kind is the runs' CPU model and kernel build, which tell the committed sessions' hosts
+apart where the CPU model alone does not; results/cpu/compare-vm/reproducibility/run.sh)"""
 import argparse
 import collections
 import json
@@ -21,14 +21,17 @@ import statistics
 import sys
 
 
-def kind(session):
-    """The machine a committed session ran on, by its name (results/cpu/compare-vm/)."""
-    return "Intel Xeon VM" if session.startswith("repeat-xeon-") else "AMD EPYC VM"
+def kind(compare):
+    """The machine a session's runs ran on: their CPU model and kernel build (one for all runs)."""
+    kinds = {f'{r.get("cpu_model") or "unknown CPU"}, kernel {r.get("kernel") or "unknown"}' for r in compare["runs"]}
+    if len(kinds) != 1:
+        sys.exit(f"runs of one session on different machines: {sorted(kinds)}")
+    return kinds.pop()
 
 
 def load(path):
-    """Row key (label, phase, method) -> (measured median s, sim relative error, checked);
-    rows without a measurement or a prediction are left out."""
+    """The session's machine kind, and row key (label, phase, method) -> (measured median s, sim
+    relative error, checked); rows without a measurement or a prediction are left out."""
     d = json.load(open(path))
     rows = {}
     for run in d["runs"]:
@@ -36,7 +39,7 @@ def load(path):
             m = p["measured"]  # null where the run has no such phase (e.g. no recovery)
             if m and m["count"] > 0 and m["median_s"] > 0 and p["rel_error"] is not None:
                 rows[(run["label"], p["phase"], p["method"])] = (p["measured"]["median_s"], p["rel_error"], p["checked"])
-    return d["tolerance"], rows
+    return d["tolerance"], kind(d), rows
 
 
 def scored_rows(sessions, s, names):
@@ -62,17 +65,20 @@ def main():
     args = ap.parse_args()
     paths = args.compare_json
     sessions = {}
+    kinds = {}
     tolerances = set()
     for p in paths:
-        tol, rows = load(p)
+        tol, machine, rows = load(p)
         tolerances.add(tol)
-        sessions[os.path.basename(p)[: -len(".json")]] = rows
+        name = os.path.basename(p)[: -len(".json")]
+        sessions[name] = rows
+        kinds[name] = machine
     if len(tolerances) != 1:
         sys.exit(f"the comparisons used different tolerances: {sorted(tolerances)}")
     tol = tolerances.pop()
     by_kind = collections.defaultdict(list)
     for s in sorted(sessions):
-        by_kind[kind(s)].append(s)
+        by_kind[kinds[s]].append(s)
     for k, names in by_kind.items():
         if len(names) < 3:
             sys.exit(f"{k}: {len(names)} sessions; the leave-one-out median needs at least 3")
@@ -154,7 +160,7 @@ def main():
                         errors[label].append(v[1])
             for label in sorted(errors):
                 e = errors[label]
-                print(f"  {k:<14} {label:<32} {phase:<30} {len(e):>2}  {pct(statistics.median(e))} "
+                print(f"  {k:<40} {label:<32} {phase:<30} {len(e):>2}  {pct(statistics.median(e))} "
                       f"({pct(min(e))} to {pct(max(e))})")
 
 

@@ -148,17 +148,22 @@ if "$PY" disk_matched.py "$T/dm" > /dev/null 2>&1; then echo "disk_matched.py ac
 mkdir -p "$T/rep"
 for s in 1:1.0:0.0 2:1.1:0.2 3:1.5:-0.1; do
   "$PY" -c "import json,sys; m, e = float(sys.argv[2]), float(sys.argv[3])
-json.dump({'tolerance': float(sys.argv[4]), 'runs': [{'label': 'small/gemini', 'phases': [{'phase': 'save_stall_s',
+json.dump({'tolerance': float(sys.argv[4]), 'runs': [{'label': 'small/gemini', 'cpu_model': 'AMD EPYC', 'kernel': 'k1', 'phases': [{'phase': 'save_stall_s',
   'method': 'closed-form', 'checked': True, 'measured': {'count': 3, 'median_s': m}, 'rel_error': e}]}]}, open(sys.argv[1], 'w'))" \
     "$T/rep/repeat-000${s%%:*}.json" "$(echo "$s" | cut -d: -f2)" "${s##*:}" 0.15
 done
 "$PY" -c "import json,sys; d = json.load(open(sys.argv[1])); p = dict(d['runs'][0]['phases'][0], phase='lost_progress_s', measured=None, rel_error=None)
 d['runs'][0]['phases'].append(p); json.dump(d, open(sys.argv[1], 'w'))" "$T/rep/repeat-0001.json"  # a phase the run lacks
 "$PY" compare_reproducibility.py "$T"/rep/*.json > "$T/rep.txt"
-grep -q "^AMD EPYC VM (3 sessions, 3 checked rows): outside 1 (sim) vs 2 (loo); every row within in 2 (sim) vs 1 (loo) sessions; one session's runs predicting another's (6 ordered pairs): median 1 rows outside (min 0, max 1), every row within in 2$" "$T/rep.txt" ||
+grep -q "^AMD EPYC, kernel k1 (3 sessions, 3 checked rows): outside 1 (sim) vs 2 (loo); every row within in 2 (sim) vs 1 (loo) sessions; one session's runs predicting another's (6 ordered pairs): median 1 rows outside (min 0, max 1), every row within in 2$" "$T/rep.txt" ||
   { echo "compare_reproducibility.py on made-up sessions:"; cat "$T/rep.txt"; exit 1; }
 if "$PY" compare_reproducibility.py "$T"/rep/repeat-000[12].json > /dev/null 2> "$T/rep.err" ||
   ! grep -q "the leave-one-out median needs at least 3" "$T/rep.err"; then echo "compare_reproducibility.py accepted two sessions"; cat "$T/rep.err"; exit 1; fi
+# A session on another host (same CPU model, another kernel build) is a machine kind of its own.
+sed 's/"kernel": "k1"/"kernel": "k2"/' "$T/rep/repeat-0003.json" > "$T/rep/other-host.json"
+if "$PY" compare_reproducibility.py "$T"/rep/*.json > /dev/null 2> "$T/rep.err" ||
+  ! grep -q "AMD EPYC, kernel k2: 1 sessions" "$T/rep.err"; then echo "compare_reproducibility.py pooled two hosts"; cat "$T/rep.err"; exit 1; fi
+rm "$T/rep/other-host.json"
 sed 's/"tolerance": 0.15/"tolerance": 0.2/' "$T/rep/repeat-0003.json" > "$T/rep/repeat-0004.json"
 if "$PY" compare_reproducibility.py "$T"/rep/*.json > /dev/null 2> "$T/rep.err" ||
   ! grep -q "different tolerances" "$T/rep.err"; then echo "compare_reproducibility.py mixed two tolerances"; cat "$T/rep.err"; exit 1; fi

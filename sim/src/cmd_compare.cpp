@@ -294,6 +294,7 @@ int compare_command(const CompareOptions& o) {
                         {"cpu_count", m.cpu_count},
                         {"cpu_model", m.cpu_model},
                         {"host", m.host},
+                        {"kernel", m.kernel},
                         {"image_bytes", m.image_bytes},
                         {"phases", rows},
                         {"engine_inputs", engine_inputs_json(inputs[i])},

@@ -1,7 +1,6 @@
 """Summary of ablation.sh: per comparison, the checked rows outside the tolerance and the mean
 |error| with variants A and B of gemini-sim compare; totals over all comparisons and per machine
-kind (sessions named repeat-xeon-*: the Intel Xeon VM; the others: the AMD EPYC VM); then the
-rows by how often each is outside.
+kind (the runs' CPU model and kernel build); then the rows by how often each is outside.
 Usage: python3 ablation_summary.py OUT NAME_A NAME_B TITLE"""
 import collections
 import glob
@@ -19,8 +18,8 @@ labels = sorted(os.path.basename(p)[: -len(f"-{name_a}.json")] for p in glob.glo
 
 def checked_rows(path):
     d = json.load(open(path))
-    return d["tolerance"], {(r["label"], p["phase"], p["method"]): p["rel_error"]
-                            for r in d["runs"] for p in r["phases"] if p["checked"]}
+    return d["tolerance"], kind(d), {(r["label"], p["phase"], p["method"]): p["rel_error"]
+                                     for r in d["runs"] for p in r["phases"] if p["checked"]}
 
 
 print(f"gemini-sim compare on committed sessions: {title}.")
@@ -31,8 +30,8 @@ totals = collections.defaultdict(collections.Counter)  # "all" and each machine 
 outside_by_row = {name_a: collections.Counter(), name_b: collections.Counter()}
 errors_by_row = collections.defaultdict(lambda: {name_a: [], name_b: []})
 for label in labels:
-    tol, a = checked_rows(os.path.join(out, f"{label}-{name_a}.json"))
-    _, b = checked_rows(os.path.join(out, f"{label}-{name_b}.json"))
+    tol, machine, a = checked_rows(os.path.join(out, f"{label}-{name_a}.json"))
+    _, _, b = checked_rows(os.path.join(out, f"{label}-{name_b}.json"))
     rows = sorted(set(a) & set(b))
     o_a = [r for r in rows if abs(a[r]) > tol]
     o_b = [r for r in rows if abs(b[r]) > tol]
@@ -45,7 +44,7 @@ for label in labels:
         errors_by_row[r][name_b].append(b[r])
     ma = sum(abs(a[r]) for r in rows) / len(rows)
     mb = sum(abs(b[r]) for r in rows) / len(rows)
-    for group in ("all", kind(label)):
+    for group in ("all", machine):
         totals[group].update({"comparisons": 1, "checked": len(rows), "out_a": len(o_a), "out_b": len(o_b),
                               "met_a": not o_a, "met_b": not o_b, "b_lower": mb < ma})
     print(f"{label:<26} {len(rows):>7} {len(o_a):>16} {len(o_b):>16} {100 * ma:>19.1f}% {100 * mb:>19.1f}%")
