@@ -57,7 +57,9 @@ TEST(RecoveryProbability, Corollary1IsABoundExactBelowTwoM) {
       for (int k = 0; k <= n; ++k) {
         const double exact = recovery_probability_exact(n, m, k, Placement::group);
         EXPECT_LE(corollary1_bound(n, m, k), exact + 1e-12);
-        if (k < 2 * m) EXPECT_NEAR(corollary1_bound(n, m, k), exact, 1e-12) << n << " " << m << " " << k;
+        if (k < 2 * m) {
+          EXPECT_NEAR(corollary1_bound(n, m, k), exact, 1e-12) << n << " " << m << " " << k;
+        }
       }
     }
   }

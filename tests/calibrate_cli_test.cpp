@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "gemini/profile_fields.hpp"
 #include "gemini/calibrate/benchmarks.hpp"
 #ifdef GEMINI_HAVE_YAML_CPP
 #include <yaml-cpp/yaml.h>
@@ -454,8 +455,9 @@ TEST(calibrate_cli_test, busiest_layouts_are_each_measured_pinned) {
       for (const auto& k : p["extra"]["busiest_cpu_processes"]) EXPECT_EQ(k, busiest) << p.dump();
       for (const auto& moved : p["extra"]["moved_processes"]) EXPECT_EQ(moved, 0) << p.dump();
     }
-    if (!b["fit"].is_null())
-      EXPECT_NE(profile.find("  memory_retrieval_busiest_" + std::to_string(busiest) + ": {alpha_s: "), std::string::npos);
+    if (!b["fit"].is_null()) {
+      EXPECT_NE(profile.find("  " + gemini::profile::busiest_retrieval_field(busiest) + ": {alpha_s: "), std::string::npos);
+    }
   }
 }
 

@@ -12,6 +12,14 @@ namespace detail = gemini::calibrate::detail;
 using gemini::calibrate::BenchmarkResult;
 using gemini::calibrate::SizePoint;
 
+namespace {
+SizePoint at(double bytes) {
+  SizePoint p;
+  p.bytes = bytes;
+  return p;
+}
+}  // namespace
+
 TEST(calibrate_glibc_test, parses_the_threshold_line) {
   const std::string out =
       "glibc.cpu.x86_shared_cache_size: 0x10600000 (min: 0x0, max: 0xffffffffffffffff)\n"
@@ -33,10 +41,10 @@ TEST(calibrate_glibc_test, asks_this_process_loader) {
 TEST(calibrate_glibc_test, notes_a_memcpy_sweep_across_the_threshold_once) {
   BenchmarkResult r;
   r.name = "host-memcpy-concurrent";
-  for (double b : {1e6, 64e6}) r.points.push_back(SizePoint{b});
+  for (double b : {1e6, 64e6}) r.points.push_back(at(b));
   detail::note_memcpy_regimes(r, 100'000'000);
   EXPECT_TRUE(r.notes.empty());  // every size below
-  r.points.push_back(SizePoint{256e6});
+  r.points.push_back(at(256e6));
   detail::note_memcpy_regimes(r, 100'000'000);
   detail::note_memcpy_regimes(r, 100'000'000);
   ASSERT_EQ(r.notes.size(), 1u);
