@@ -2,8 +2,8 @@
 // lines) and costs_at_size (medians) both read. Each key's benchmark comes from the profile's
 // field list (profile_format/include/gemini/profile_fields.hpp), which gemini-calibrate writes by.
 #pragma once
+#include <cstddef>
 #include <optional>
-#include <string>
 
 #include "gemini/compare.hpp"
 #include "gemini/profile_fields.hpp"
@@ -52,7 +52,7 @@ inline constexpr ConcurrentKey kConcurrentCosts[] = {
 };
 
 // Every key is a fitted field of the profile, so it has a benchmark.
-template <class Key, size_t N>
+template <class Key, std::size_t N>
 constexpr bool all_fitted(const Key (&keys)[N]) {
   for (const Key& k : keys)
     if (k.benchmark() == nullptr) return false;

@@ -10,8 +10,9 @@
 set -euo pipefail
 B=${1:-build}
 HERE=results/cpu/memory-saves-by-slot
+LONE_SHARED=${LONE_SHARED:-0}
 SUMMARY=$HERE/summary.txt
-[ "${LONE_SHARED:-0}" = 1 ] && SUMMARY=$HERE/summary-lone-shared.txt
+[ "$LONE_SHARED" = 1 ] && SUMMARY=$HERE/summary-lone-shared.txt
 CV=results/cpu/compare-vm
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -22,7 +23,7 @@ one() {  # LABEL RUNS_DIR PROFILE_YAML
     files+=("$T/$1-$run.json")
   done
   local profile=$3
-  if [ "${LONE_SHARED:-0}" = 1 ]; then
+  if [ "$LONE_SHARED" = 1 ]; then
     profile=$T/$1.profile.yaml
     grep -v '^ *shm_write_fresh_concurrent:' "$3" > "$profile"
   fi
@@ -44,4 +45,4 @@ one() {  # LABEL RUNS_DIR PROFILE_YAML
 } > "$T/list"
 python3 "$HERE/summarize.py" "$T/list" > "$SUMMARY"
 cat "$SUMMARY"
-[ "${LONE_SHARED:-0}" = 1 ] || python3 "$HERE/concurrency.py" "$T/list" > "$HERE/concurrency.txt"
+[ "$LONE_SHARED" = 1 ] || python3 "$HERE/concurrency.py" "$T/list" > "$HERE/concurrency.txt"
